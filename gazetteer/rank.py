@@ -1,0 +1,66 @@
+"""Ranking of candidates: how a name match, a kind, a population and a context add up.
+
+The score is a sum of small, explainable terms; :func:`to_unit` maps it to (0, 1) for display.
+Static terms (match type, kind, population) are computed at build time and stored with each name,
+so the index returns candidates best-first; context terms are added at query time.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: How a key matched a place, best first.
+MATCH_NAME, MATCH_ALIAS, MATCH_ALTERNATE = 0, 1, 2
+MATCH_WEIGHT = {MATCH_NAME: 1.0, MATCH_ALIAS: 0.85, MATCH_ALTERNATE: 0.6}
+MATCH_WORDS = {MATCH_NAME: "name", MATCH_ALIAS: "alias", MATCH_ALTERNATE: "alternate name"}
+
+#: Prior by kind: a country or a named region is what a bare name means more often than not.
+KIND_PRIOR = {
+    "continent": 0.55,
+    "country": 0.55,
+    "region": 0.45,
+    "admin1": 0.1,
+    "corridor": 0.3,
+    "admin2": -0.1,
+    "city": 0.0,
+    "feature": 0.0,
+}
+#: Share of an administrative unit's summed city population that counts as its prominence.
+POP_SHARE = {"admin1": 0.1, "admin2": 0.1}
+
+POP_WEIGHT = 0.15
+USER_BONUS = 3.0  # user places take precedence
+FEATURE_MATCH = 0.8  # "Syunik province" and the candidate is an admin1
+FEATURE_MISMATCH = -0.4
+COUNTRY_MATCH = 0.6
+COUNTRY_MISMATCH = -0.3
+BBOX_INSIDE = 0.5
+NEAR_WEIGHT = 0.6  # × exp(-distance / NEAR_SCALE_KM)
+NEAR_SCALE_KM = 150.0
+SPELLING_MATCH = 0.4  # the query's diacritics are those of one of the place's names
+CAPITAL_NAMESAKE = -0.5  # a province named after its main city, when the name is bare
+FUZZY_WEIGHT = 0.7  # × similarity in [0, 1], replaces the match weight
+
+
+def prominence(kind: str, population: int) -> float:
+    """The population that counts for ranking (a share of it for administrative units)."""
+    return population * POP_SHARE.get(kind, 1.0)
+
+
+def static_score(match: int, kind: str, population: int) -> float:
+    """Score before context: match type + kind prior + log population."""
+    pop = prominence(kind, population)
+    return MATCH_WEIGHT[match] + KIND_PRIOR.get(kind, 0.0) + POP_WEIGHT * math.log10(1.0 + pop)
+
+
+def to_unit(raw: float) -> float:
+    """Map a raw score to (0, 1) for display: 0.5 at raw 1, ~0.9 at raw 2.2."""
+    return 1.0 / (1.0 + math.exp(-2.0 * (raw - 1.0)))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))

@@ -1,0 +1,169 @@
+"""Lookup, ranking, matching and reverse lookup on the built index."""
+
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import Point
+
+from gazetteer import Context, Gazetteer, InvalidQuery, Place
+
+
+def first(gaz: Gazetteer, name: str, **kw: object) -> Place:
+    found = gaz.lookup(name, **kw)  # type: ignore[arg-type]
+    assert found, f"nothing found for {name!r}"
+    return found[0]
+
+
+# name → (expected name, kind, country): the places conflict reports name
+TABLE = [
+    ("Tovuz", "Tovuz", ("city", "admin1"), "AZ"),
+    ("Tovuz district", "Tovuz", ("admin1",), "AZ"),
+    ("Azerbaijan's Tovuz district", None, (), None),  # not a name: handled by the geoparser
+    ("Syunik", "Syunik'", ("admin1",), "AM"),
+    ("Syunik province", "Syunik'", ("admin1",), "AM"),
+    ("Syunik'", "Syunik'", ("admin1",), "AM"),
+    ("Goris", "Goris", ("city",), "AM"),
+    ("Kapan", "Kapan", ("city",), "AM"),
+    ("Jermuk", "Jermuk", ("city",), "AM"),
+    ("Baku", "Baku", ("city",), "AZ"),
+    ("Yerevan", "Yerevan", ("city",), "AM"),
+    ("Stockholm", "Stockholm", ("city",), "SE"),
+    ("Moscow", "Moscow", ("city",), "RU"),
+    ("Paris", "Paris", ("city",), "FR"),
+    ("Armenia", "Armenia", ("country",), "AM"),
+    ("Azerbaijan", "Azerbaijan", ("country",), "AZ"),
+    ("U.S.", "United States", ("country",), "US"),
+    ("UK", "United Kingdom", ("country",), "GB"),
+    ("Russia", "Russia", ("country",), "RU"),
+]
+
+
+@pytest.mark.parametrize(("query", "name", "kinds", "country"), [t for t in TABLE if t[1]])
+def test_first_candidate(gaz: Gazetteer, query: str, name: str, kinds: tuple[str, ...], country: str) -> None:
+    p = first(gaz, query)
+    assert (p.name, p.country) == (name, country), p.reason
+    assert p.kind in kinds
+
+
+def test_syunik_is_the_province_with_its_polygon(gaz: Gazetteer) -> None:
+    p = first(gaz, "Syunik")
+    assert p.kind == "admin1" and p.geometry is not None
+    assert p.geometry.geom_type in ("Polygon", "MultiPolygon")
+    assert p.geometry.contains(Point(46.342, 39.511))  # Goris lies in Syunik
+    assert "admin-1" in p.reason
+
+
+def test_lachin_corridor_is_a_line(gaz: Gazetteer) -> None:
+    for q in ("Lachin corridor", "the Lachin corridor", "Lachin Corridor"):
+        p = first(gaz, q)
+        assert p.kind == "corridor" and p.geometry is not None and p.geometry.geom_type == "LineString"
+
+
+@pytest.mark.parametrize("q", ["Nagorno-Karabakh", "Nagorno Karabakh", "Karabakh", "Artsakh", "Nagorny Karabakh"])
+def test_karabakh_names_give_a_polygon_containing_stepanakert(gaz: Gazetteer, q: str) -> None:
+    p = first(gaz, q)
+    stepanakert = first(gaz, "Stepanakert")
+    assert p.name == "Nagorno-Karabakh" and p.geometry is not None
+    assert p.geometry.contains(Point(stepanakert.lon, stepanakert.lat))
+    assert not p.geometry.contains(Point(46.342, 39.511))  # Goris is in Armenia
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Stepanakert", "Khankendi"), ("Xankəndi", "Khankendi"), ("Shushi", "Shusha"), ("Şuşa", "Shusha"),
+     ("Laçın", "Lachin"), ("Lachin", "Berdzor"), ("Nagorno Karabakh", "Nagorno-Karabakh"), ("SYUNIK", "Syunik'")],
+)
+def test_spellings_meet_on_one_place(gaz: Gazetteer, a: str, b: str) -> None:
+    assert first(gaz, a).id == first(gaz, b).id
+
+
+def test_shushi_resolves_to_shusha(gaz: Gazetteer) -> None:
+    p = first(gaz, "Shushi")
+    assert p.name == "Shusha" and p.country == "AZ"
+    assert "alternate name" in p.reason or "alias" in p.reason
+
+
+def test_country_hint_changes_paris(gaz: Gazetteer) -> None:
+    assert first(gaz, "Paris").country == "FR"
+    p = first(gaz, "Paris", country="US")
+    assert p.country == "US" and "in US" in p.reason
+
+
+def test_near_context_prefers_close_places(gaz: Gazetteer) -> None:
+    # "Gori" near Tbilisi is the Georgian town whatever else is called Gori
+    p = first(gaz, "Gori", context=Context(near=((41.72, 44.79),)))
+    assert p.country == "GE"
+
+
+def test_feature_word_beats_same_named_city(gaz: Gazetteer) -> None:
+    assert first(gaz, "Tovuz district").kind == "admin1"
+    assert "'district'" in first(gaz, "Tovuz district").reason
+
+
+def test_fuzzy_fallback_says_so(gaz: Gazetteer) -> None:
+    p = first(gaz, "Stepanakertt")
+    assert p.name == "Khankendi" and p.fuzzy and "fuzzy" in p.reason
+    assert not first(gaz, "Stepanakert").fuzzy
+
+
+def test_no_fuzzy_when_disabled(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Stepanakertt", fuzzy=False) == []
+
+
+def test_results_are_scored_best_first(gaz: Gazetteer) -> None:
+    found = gaz.lookup("Paris", limit=10)
+    assert len(found) > 3
+    scores = [p.score for p in found]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s < 1 for s in scores) and all(p.reason for p in found)
+
+
+def test_exact_name_outranks_village_alternate_name(gaz: Gazetteer) -> None:
+    # "Baku" is an alternate name of Burke, Texas; "Paris" of small US places
+    assert first(gaz, "Baku").country == "AZ"
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "country", "admin1"),
+    [(39.511, 46.342, "AM", "Syunik'"), (40.18, 44.51, "AM", None), (48.85, 2.35, "FR", "Île-de-France"),
+     (40.99, 45.63, "AZ", "Tovuz")],
+)
+def test_reverse(gaz: Gazetteer, lat: float, lon: float, country: str, admin1: str | None) -> None:
+    r = gaz.reverse(lat, lon)
+    assert r.country is not None and r.country.country == country
+    if admin1:
+        assert r.admin1 is not None and r.admin1.name == admin1
+
+
+def test_reverse_admin2_and_sea(gaz: Gazetteer) -> None:
+    assert gaz.reverse(39.511, 46.342).admin2 is not None
+    sea = gaz.reverse(0.0, -30.0)
+    assert sea.country is None and sea.admin1 is None
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 10_240, None, 42, b"Baku"])
+def test_bad_names_are_clear_errors(gaz: Gazetteer, bad: object) -> None:
+    with pytest.raises(InvalidQuery) as err:
+        gaz.lookup(bad)  # type: ignore[arg-type]
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(91, 0), (0, 181), (float("nan"), 0), (0, float("inf")), ("x", 0)])
+def test_bad_coordinates_are_clear_errors(gaz: Gazetteer, lat: object, lon: object) -> None:
+    with pytest.raises(InvalidQuery, match="coordinates"):
+        gaz.reverse(lat, lon)  # type: ignore[arg-type]
+
+
+def test_bad_country_code(gaz: Gazetteer) -> None:
+    with pytest.raises(InvalidQuery, match="alpha-2"):
+        gaz.lookup("Paris", country="France")
+
+
+def test_control_characters_are_ignored(gaz: Gazetteer) -> None:
+    assert first(gaz, "Go\x00ris\u200b").name == "Goris"
+
+
+def test_info_reports_counts_and_sources(gaz: Gazetteer) -> None:
+    info = gaz.info()
+    assert info["places"]["city"] > 200_000 and info["places"]["admin1"] > 3000
+    assert any("GeoNames" in s["credit"] for s in info["sources"])
