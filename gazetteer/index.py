@@ -249,6 +249,14 @@ class Gazetteer:
                 return p
         return None
 
+    def name_keys(self, *, min_score: float = 1.3) -> frozenset[str]:
+        """Keys of the names whose best static score (match + kind + population) reaches ``min_score``.
+
+        A text matcher uses them to spot place names without asking the index for every word.
+        """
+        rows = self._con.execute("SELECT DISTINCT key FROM names WHERE srank <= ?", (-min_score,))
+        return frozenset(k for (k,) in rows)
+
     def info(self) -> dict[str, Any]:
         """Counts, sources, licences and build date of the index."""
         return {

@@ -97,6 +97,7 @@ class Event:
     confidence: float = 0.5
     places: tuple[Place, ...] = ()  # every place of the sentence; ``place`` is the main one
     date_note: str = ""  # e.g. "no date in the sentence: took the article's date"
+    place_note: str = ""  # e.g. "no place in the sentence: the article's main place"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,437 @@
+"""Events: sentences that report something happening at a place, typed, dated, with actors.
+
+The taxonomy maps onto ACLED's event types (see :data:`ACLED_TYPES`). A sentence becomes an event
+when it carries a trigger word of one type; its place is the most specific place it names (a
+corridor or town before a province, a province before a country); its date is its own, or the
+nearest sensible one at a lower precision, which the event says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from gazetteer import Place
+
+from .model import Event, Mention, Source, TimeSpan
+from .recognize import Span
+
+#: geomap type → (ACLED event_type, ACLED sub_event_type)
+ACLED_TYPES = {
+    "armed_clash": ("Battles", "Armed clash"),
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "attack_on_civilians": ("Violence against civilians", "Attack"),
+    "ceasefire": ("Strategic developments", "Agreement"),
+    "diplomatic_statement": ("Strategic developments", "Other"),
+    "troop_deployment": ("Strategic developments", "Change to group/activity"),
+    "territorial_change": ("Battles", "Government regains territory"),
+    "protest": ("Protests", "Peaceful protest"),
+    "other": ("Strategic developments", "Other"),
+}
+
+# Trigger patterns per type, checked in this order: the first type with a hit wins. Statements
+# and agreements come last: "X said troops attacked Y" is a clash, "X welcomed the ceasefire" a
+# statement, "X and Y signed a ceasefire" an agreement.
+_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
+    ("armed_clash", re.compile(r"\bviolat\w* (?:the |a )?(?:ceasefire|truce)|\bceasefire violations?\b", re.I)),
+    ("attack_on_civilians", re.compile(
+        r"\bcivilians? (?:were |was )?(?:killed|wounded|injured|targeted|died)|\b(?:killed|wounded|injured) "
+        r"(?:\w+ ){0,3}civilians?|\battacks? on civilians|\bresidential (?:areas?|buildings?|districts?)", re.I)),
+    ("armed_clash", re.compile(
+        r"\bclash\w*|\bfighting\b|\bfought\b|\bbattles?\b|\bcombat\b|\boffensive\b|\bcounter-?offensive\b|"
+        r"\bskirmish\w*|\bambush\w*|\bmilitary (?:attack|action|operation)s?|\bincursion\b|"
+        r"\battack(?:ed|s)? (?:on )?(?:\w+ )?(?:positions|posts|troops|military|forces)|\bfirefight\w*", re.I)),
+    ("shelling", re.compile(
+        r"\bshell(?:ed|ing|s)?\b|\bartillery\b|\brockets?\b|\bmissiles?\b|\bdrones? strikes?|\bbombard\w*|"
+        r"\bair ?strikes?|\bmortars?\b|\bcluster munitions", re.I)),
+    ("territorial_change", re.compile(
+        r"\b(?:captured?|capturing|took control|taken control|seized?|recaptured?|liberat\w+|retook|"
+        r"handed over|hand(?:ing)? over|turned over control|returned to|withdr[ae]w\w*|pulled out)\b", re.I)),
+    ("troop_deployment", re.compile(
+        r"\bdeploy\w*|\bpeacekeep\w+ (?:arrived|entered|took up|were sent|were stationed)|\bstationed\b|"
+        r"\btroops (?:arrived|entered|moved)", re.I)),
+    ("protest", re.compile(r"\bprotest\w*|\bdemonstrat(?:ors|ion|ions)\b|\brall(?:y|ies|ied)\b|\bmarched\b|\bstormed\b", re.I)),
+]
+_AGREEMENT = re.compile(
+    r"\bsign(?:ed|ing)? (?:a |the )?(?:joint )?(?:statement|agreement|declaration|deal|ceasefire|truce)|"
+    r"\b(?:ceasefire|truce|cessation of (?:all )?hostilities)\b[^.]{0,80}\b(?:is|was|were|will be) "
+    r"(?:introduced|declared|agreed|established|in effect|in force)|\b(?:came|comes|went) into (?:force|effect)|"
+    r"\bagreed (?:to|on) (?:a |the )?(?:ceasefire|truce)|\bbrokered (?:a |the )?(?:ceasefire|truce)", re.I)
+_CEASEFIRE = re.compile(
+    r"\bcease-?fire\b|\btruce\b|\barmistice\b|\bpeace (?:deal|agreement|accord)|\bcessation of (?:all )?hostilities|"
+    r"\bjoint statement\b", re.I)
+_STATEMENT = re.compile(
+    r"\b(?:said|says|stated|told|welcom\w+|condemn\w*|urg\w+|called (?:for|on)|wrote|announced|"
+    r"spoke|declared|warned|accus\w+|denied|expressed|reiterated|tweeted|blame\w*)\b", re.I)
+# A clause about the war as a whole or the distant past is background, not an event.
+_BACKGROUND = re.compile(r"\b(?:began in|since \d{4}|for decades|in the (?:19|20)\d0s)\b", re.I)
+
+_KIND_ORDER = {"corridor": 0, "city": 1, "feature": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "continent": 6}
+
+_FORCE_NOUNS = (
+    r"(?:Armed Forces|armed forces|army|Army|troops|forces|military|peacekeepers|soldiers|servicemen|"
+    r"Defen[cs]e Ministry|Foreign Ministry|Ministry of Defen[cs]e|government|President|president|"
+    r"Prime Minister|prime minister|Foreign Minister|foreign minister|Defen[cs]e Minister|defen[cs]e minister|"
+    r"side|sides|border guards|police|protesters|separatists)"
+)
+_NUM_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100,
+}
+_NUM = r"(\d[\d,]*|" + "|".join(_NUM_WORDS) + r")"
+_FATAL = [
+    re.compile(_NUM + r"(?: \w+){0,3} (?:were |was |have been |had been )?(?:killed|dead|died|lost their lives)", re.I),
+    re.compile(r"(?:killing|killed|death toll (?:rose |climbed )?(?:to|of)) (?:at least )?" + _NUM, re.I),
+]
+_REPORTING = re.compile(
+    r"^\s*(?:said|says|has said|had said|stated|claimed|accused|blamed|denied|put the blame|insisted|"
+    r"announced|reported|warned|urged|welcomed)\b", re.I
+)
+# "Armenia's PM", "Azerbaijan's Tovuz district", "(Moscow time)": a name that qualifies another
+_QUALIFIER = re.compile(r"^(?:['\u2019]s?\b|\s*-?\s*time\b)", re.I)
+_ABBREV = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Capt|St|Mt|"
+    r"No|vs|U\.S|U\.K|U\.N|Jr|Sr|Prof|Rep|Sen|Gov|Maj|Brig)\.$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split text into sentences (offsets kept); knows news abbreviations ("Nov. 19", "Gen.")."""
+    out: list[Sentence] = []
+    para = 0
+    for pm in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        start = pm.start()
+        chunk = pm.group(0)
+        last = 0
+        for m in re.finditer(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])", chunk):
+            head = chunk[last:m.end()]
+            if _ABBREV.search(head) or re.search(r"\b[A-Z]\.$", head):
+                continue
+            _add(out, text, start + last, start + m.end(), para)
+            last = m.end()
+        _add(out, text, start + last, start + len(chunk), para)
+        para += 1
+    return out
+
+
+def _add(out: list[Sentence], text: str, s: int, e: int, para: int) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append(Sentence(s, e, text[s:e], para))
+
+
+def classify(sentence: str) -> tuple[str, float] | None:
+    """The event type a sentence reports and a confidence, or None."""
+    if _BACKGROUND.search(sentence):
+        return None
+    for etype, pat in _TRIGGERS:
+        if pat.search(sentence):
+            return etype, 0.7
+    if _AGREEMENT.search(sentence):
+        return "ceasefire", 0.7
+    if _STATEMENT.search(sentence):
+        return "diplomatic_statement", 0.5
+    if _CEASEFIRE.search(sentence):
+        return "ceasefire", 0.6
+    return None
+
+
+def fatalities(sentence: str) -> int | None:
+    """The number of dead a sentence states, if it states one."""
+    for pat in _FATAL:
+        m = pat.search(sentence)
+        if m:
+            word = m.group(1).lower().replace(",", "")
+            n = int(word) if word.isdigit() else _NUM_WORDS.get(word)
+            if n is not None and n < 1_000_000:
+                return n
+    return None
+
+
+def actors(sentence: Sentence, demonyms: Sequence[Span], entities: Sequence[Span]) -> tuple[str, ...]:
+    """Who acts: "Armenian Armed Forces", "Russian peacekeepers", named organisations and people."""
+    found: list[str] = []
+    for d in demonyms:
+        if not (sentence.start <= d.start < sentence.end):
+            continue
+        rest = sentence.text[d.end - sentence.start:]
+        m = re.match(r"\s+((?:[A-Z][a-z]+\s+){0,2}" + _FORCE_NOUNS + r")\b", rest)
+        if m:
+            phrase = f"{d.text} {m.group(1)}"
+            found.append(re.sub(r"\barmed forces\b", "Armed Forces", phrase))
+    for e in entities:
+        if sentence.start <= e.start < sentence.end and e.label in ("ORG", "PERSON"):
+            found.append(re.sub(r"^the ", "", e.text))
+    return tuple(dict.fromkeys(found))
+
+
+def _metonymic(text: str, m: Mention) -> bool:
+    """"Yerevan said", "Baku put the blame": a capital standing for its government."""
+    return bool(_REPORTING.match(text[m.char_end:m.char_end + 40]))
+
+
+_OF_TITLE = re.compile(
+    r"\b(?:president|minister|leader|prime minister|pm|government|army|forces|ministry|ambassador|"
+    r"embassy|parliament|people|citizens|authorities|representative|envoy|king|chief|head)s? of (?:the )?$", re.I)
+
+
+def _qualifier(text: str, m: Mention) -> bool:
+    """A name that qualifies another word ("Armenia's PM", "Moscow time", "the president of Russia")
+    is not where things happen."""
+    if _QUALIFIER.match(text[m.char_end:m.char_end + 12]):
+        return True
+    return bool(_OF_TITLE.search(text[max(0, m.char_start - 40):m.char_start]))
+
+
+_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z\u00c0-\u024f .'\-/]{1,60}?)(?:,| \(| -| \u2013| \u2014)")
+
+
+def dateline_places(text: str, mentions: Sequence[Mention]) -> tuple[Place, ...]:
+    """Places of a dateline ("STOCKHOLM, November 17." / "BAKU/YEREVAN, Sept. 27 (Agency) –")."""
+    first_line = text.lstrip()[:120].split("\n", 1)[0]
+    m = _DATELINE.match(first_line)
+    if not m:
+        return ()
+    offset = len(text) - len(text.lstrip())
+    end = offset + m.end(1)
+    return tuple(dict.fromkeys(x.place for x in mentions if x.place is not None and x.char_end <= end))
+
+
+def _specific(m: Mention) -> int:
+    assert m.place is not None
+    return _KIND_ORDER.get(m.place.kind, 5)
+
+
+def main_place(mentions: Sequence[Mention]) -> Place | None:
+    """The place a document is mostly about: its most named specific place, else its most named country."""
+    counts: Counter[str] = Counter()
+    by_id: dict[str, Place] = {}
+    for m in mentions:
+        if m.place is not None and m.label != "EMB" and m.place.kind not in ("continent",):
+            weight = 3 if m.place.kind in ("region", "admin1", "admin2", "city", "corridor") else 1
+            counts[m.place.id] += weight
+            by_id.setdefault(m.place.id, m.place)
+    if not counts:
+        return None
+    return by_id[counts.most_common(1)[0][0]]
+
+
+def _violent_focus(text: str, mentions: Sequence[Mention], after: int) -> Place | None:
+    """The most specific place most often named in sentences about fighting."""
+    counts: Counter[str] = Counter()
+    by_id: dict[str, Place] = {}
+    for sent in sentences(text):
+        typed = classify(sent.text)
+        if typed is None or typed[0] not in ("armed_clash", "shelling", "attack_on_civilians", "territorial_change"):
+            continue
+        for m in mentions:
+            if (sent.start <= m.char_start < sent.end and m.char_end > after and m.place is not None
+                    and m.label != "EMB" and m.place.kind in ("region", "admin1", "admin2", "city", "corridor")
+                    and not _metonymic(text, m) and not _qualifier(text, m)):
+                counts[m.place.id] += 1
+                by_id.setdefault(m.place.id, m.place)
+    if not counts:
+        return None
+    return by_id[counts.most_common(1)[0][0]]
+
+
+def _coarsen(span: TimeSpan, note: str) -> TimeSpan:
+    """The month (or year) around an inherited date: an event near it, not on it."""
+    if span.start is None:
+        return replace(span, note=note)
+    if span.precision == "day":
+        start = span.start.replace(day=1)
+        nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return TimeSpan(start, nxt - dt.timedelta(days=1), "month", span.text, -1, -1, note)
+    return replace(span, char_start=-1, char_end=-1, note=note)
+
+
+def assemble(
+    *,
+    doc_id: str,
+    text: str,
+    mentions: Sequence[Mention],
+    dates: Sequence[TimeSpan],
+    demonyms: Sequence[Span],
+    entities: Sequence[Span],
+    source: Source,
+    published: dt.date | None,
+) -> list[Event]:
+    """The events of one document."""
+    events: list[Event] = []
+    datelines = dateline_places(text, mentions)
+    dateline = datelines[0] if len(datelines) == 1 else None
+    dateline_end = max((m.char_end for m in mentions if m.place in datelines and m.char_start < 80), default=-1)
+    focus = _violent_focus(text, mentions, dateline_end) or main_place(mentions)
+    last_date: TimeSpan | None = None
+    last_para = -1
+    for sent in sentences(text):
+        own_dates = [d for d in dates if d.char_start >= sent.start and d.char_end <= sent.end and d.start]
+        if sent.paragraph != last_para:
+            last_para = sent.paragraph
+        typed = classify(sent.text)
+        if typed is None:
+            if own_dates:
+                last_date = _best_date(own_dates)
+            continue
+        etype, conf = typed
+        in_sent = [m for m in mentions if sent.start <= m.char_start < sent.end and m.place is not None
+                   and m.label != "EMB" and m.place.kind != "continent"
+                   and m.char_end > dateline_end]
+        speakers = [m for m in in_sent if _metonymic(text, m)]
+        here = [m for m in in_sent if not _metonymic(text, m) and not _qualifier(text, m)]
+        place_note = ""
+        if etype == "diplomatic_statement":
+            # a statement happens where it is made: the speaker's capital, else the dateline
+            if speakers and speakers[0].place is not None:
+                place = speakers[0].place
+                place_note = f"where the statement was made: {place.name} speaks"
+            elif dateline is not None:
+                place = dateline
+                place_note = f"where the statement was made: the dateline, {dateline.name}"
+            elif here and min(_specific(m) for m in here) < _KIND_ORDER["country"]:
+                here.sort(key=lambda m: (_specific(m), m.char_start))
+                place = here[0].place
+                assert place is not None
+                place_note = "the place the statement is about"
+            else:
+                if own_dates:
+                    last_date = _best_date(own_dates)
+                continue
+        elif here:
+            here.sort(key=lambda m: (_specific(m), m.char_start))
+            place = here[0].place
+            assert place is not None
+        elif focus is not None and etype not in ("diplomatic_statement", "other") and own_dates:
+            place = focus
+            place_note = f"no place in the sentence: the article's main place, {focus.name}"
+            conf -= 0.2
+        else:
+            if own_dates:
+                last_date = _best_date(own_dates)
+            continue
+        date_note = ""
+        if own_dates:
+            when: TimeSpan | None = _best_date(own_dates)
+            last_date = when
+        elif last_date is not None:
+            when = _coarsen(last_date, f"no date in the sentence: near '{last_date.text}' said before it")
+            date_note = when.note
+            conf -= 0.1
+        elif published is not None:
+            when = _coarsen(TimeSpan(published, published, "day", "publication date"),
+                            f"no date in the sentence or before it: the month of publication ({published})")
+            date_note = when.note
+            conf -= 0.2
+        else:
+            when = None
+            date_note = "no date in the sentence and no publication date"
+        places = tuple(dict.fromkeys(m.place for m in here if m.place is not None)) or (place,)
+        ev = Event(
+            id=_event_id(etype, place, when, sent.text),
+            type=etype,
+            place=place,
+            when=when,
+            quote=sent.text,
+            sources=(source,),
+            actors=actors(sent, demonyms, entities),
+            fatalities=fatalities(sent.text),
+            confidence=round(max(0.05, min(1.0, conf + (0.1 if place.kind != "country" else -0.1))), 3),
+            places=places,
+            date_note=date_note,
+            place_note=place_note,
+        )
+        events.append(ev)
+    return events
+
+
+def _best_date(spans: Sequence[TimeSpan]) -> TimeSpan:
+    order = {"day": 0, "interval": 1, "month": 2, "year": 3}
+    return sorted(spans, key=lambda d: (order.get(d.precision, 4), d.char_start))[0]
+
+
+def _event_id(etype: str, place: Place, when: TimeSpan | None, quote: str) -> str:
+    key = f"{etype}|{place.id}|{when.start if when else ''}|{when.end if when else ''}|{quote[:120]}"
+    return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def merge_events(events: Iterable[Event]) -> list[Event]:
+    """Merge the same event reported more than once.
+
+    Across sources: same type, same place, overlapping dates. Within one source, a sentence that
+    borrowed its date or its place joins the event it elaborates: same type, overlapping dates,
+    same place or its country ("Azerbaijan responded with a counter-offensive" after the attack
+    in Nagorno-Karabakh).
+    """
+    merged: list[Event] = []
+    for ev in sorted(events, key=lambda e: (_vagueness(e), _sort_key(e))):
+        for i, other in enumerate(merged):
+            if other.type != ev.type or not _dates_meet(other.when, ev.when):
+                continue
+            same_source = bool(set(other.sources) & set(ev.sources))
+            borrowed = bool(ev.date_note or ev.place_note)
+            if other.place.id == ev.place.id and (not same_source or borrowed or other.quote == ev.quote):
+                merged[i] = _combine(other, ev)
+                break
+            if same_source and borrowed and ev.place.kind == "country" and other.place.country == ev.place.country:
+                merged[i] = _combine(other, ev)
+                break
+        else:
+            merged.append(ev)
+    return sorted(merged, key=_sort_key)
+
+
+def _vagueness(ev: Event) -> int:
+    """Precise, well-placed events first, so vaguer reports join them rather than the reverse."""
+    return (1 if ev.date_note else 0) + (1 if ev.place_note else 0) + (1 if ev.place.kind == "country" else 0)
+
+
+def _dates_meet(a: TimeSpan | None, b: TimeSpan | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.overlaps(b)
+
+
+def _narrower(a: TimeSpan | None, b: TimeSpan | None) -> TimeSpan | None:
+    if a is None or b is None or a.start is None or a.end is None:
+        return b if a is None or a.start is None else a
+    if b.start is None or b.end is None:
+        return a
+    return a if (a.end - a.start) <= (b.end - b.start) else b
+
+
+def _combine(a: Event, b: Event) -> Event:
+    sources = tuple(dict.fromkeys((*a.sources, *b.sources)))
+    quote = a.quote if b.quote in a.quote else f"{a.quote} … {b.quote}"
+    fat = [f for f in (a.fatalities, b.fatalities) if f is not None]
+    return replace(
+        a,
+        when=_narrower(a.when, b.when),
+        sources=sources,
+        quote=quote,
+        actors=tuple(dict.fromkeys((*a.actors, *b.actors))),
+        fatalities=max(fat) if fat else None,
+        confidence=round(min(1.0, max(a.confidence, b.confidence) + 0.1), 3),
+        places=tuple(dict.fromkeys((*a.places, *b.places))),
+    )
+
+
+def _sort_key(ev: Event) -> tuple[str, str, str, str]:
+    start = ev.when.start.isoformat() if ev.when and ev.when.start else "9999"
+    return (start, ev.type, ev.place.id, ev.id)

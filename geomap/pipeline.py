@@ -1,0 +1,150 @@
+"""The geoparsing pipeline: read → recognise → resolve → date → assemble events.
+
+:class:`Geoparser` holds what is costly to load (the gazetteer, the spaCy model, the matcher's
+name table) and is reused across documents. The module-level functions in :mod:`geomap` use one
+created on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gazetteer import Gazetteer, Place
+
+from . import dates as dates_mod
+from .events import assemble, merge_events
+from .model import Document, Event, Mention, Source, UnreadDate
+from .recognize import MODE_SPACY, Recogniser, Span
+from .resolve import resolve_mentions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GeoparserConfig:
+    """Explicit settings of a :class:`Geoparser`."""
+
+    index: str | os.PathLike[str] | None = None  # gazetteer index; default path when None
+    user_places: tuple[str, ...] = ()
+    use_spacy: bool = True
+    n_process: int = 1  # spaCy processes for batches (2 uses both cores)
+
+
+@dataclass
+class Report:
+    """What could not be used: nothing is dropped silently."""
+
+    unresolved: list[tuple[str, Mention]] = field(default_factory=list)  # (doc id, mention)
+    unread_dates: list[tuple[str, UnreadDate]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files not read, with why
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"skipped: {s}" for s in self.skipped]
+        out += [f"{doc}: place not resolved: {m.text!r} at {m.char_start}-{m.char_end} ({m.why_unresolved})"
+                for doc, m in self.unresolved]
+        out += [f"{doc}: date not read: {u.text!r} at {u.char_start}-{u.char_end} ({u.why})"
+                for doc, u in self.unread_dates]
+        return out + [f"note: {n}" for n in self.notes]
+
+
+class Geoparser:
+    """Finds places, dates and events in news text."""
+
+    def __init__(self, config: GeoparserConfig | None = None, *, gazetteer: Gazetteer | None = None) -> None:
+        self.config = config or GeoparserConfig()
+        self.gazetteer = gazetteer or Gazetteer(self.config.index, user_places=self.config.user_places)
+        self.recogniser = Recogniser(self.gazetteer, use_spacy=self.config.use_spacy)
+
+    @property
+    def mode(self) -> str:
+        """"spacy+gazetteer" or "gazetteer-only"."""
+        return self.recogniser.mode
+
+    def geoparse(self, text: str, *, published: dt.date | None = None, doc_id: str = "text",
+                 source: Source | None = None, published_note: str = "") -> Document:
+        """Geoparse one text."""
+        return next(self.geoparse_many([(doc_id, text, published, source or Source(published=published), published_note)]))
+
+    def geoparse_many(
+        self, items: Iterable[tuple[str, str, dt.date | None, Source, str]]
+    ) -> Iterator[Document]:
+        """Geoparse (id, text, published, source, published_note) tuples; spaCy batches them."""
+        items = list(items)
+        recognised = self.recogniser.recognise_many([t for _, t, _, _, _ in items], n_process=self.config.n_process)
+        for (doc_id, text, published, source, note), rec in zip(items, recognised, strict=True):
+            mentions = resolve_mentions(self.gazetteer, text, rec.toponyms, demonyms=rec.demonyms)
+            spans = [(d.start, d.end) for d in rec.dates] if self.mode == MODE_SPACY else None
+            found, unread = dates_mod.find_dates(text, published=published, spans=spans)
+            events = assemble(doc_id=doc_id, text=text, mentions=mentions, dates=found, demonyms=rec.demonyms,
+                              entities=rec.actors, source=source, published=published)
+            yield Document(
+                id=doc_id, text=text, published=published, toponyms=tuple(mentions), dates=tuple(found),
+                events=tuple(events), unread_dates=tuple(unread), source=source, published_note=note,
+                recogniser=self.mode,
+            )
+
+    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Place | None]:
+        """Resolve given (start, end) character spans only, in the context of the whole text."""
+        rec = self.recogniser.recognise(text) if self.mode != MODE_SPACY else None
+        demonyms = rec.demonyms if rec is not None else self._demonyms(text)
+        given = [Span(s, e, text[s:e], "GOLD", "given") for s, e in spans]
+        return [m.place for m in resolve_mentions(self.gazetteer, text, given, demonyms=demonyms)]
+
+    def _demonyms(self, text: str) -> tuple[Span, ...]:
+        import re
+
+        out = []
+        for m in re.finditer(r"[A-Z][a-z]+", text):
+            cc = self.recogniser.demonyms.get(m.group(0).lower())
+            if cc:
+                out.append(Span(m.start(), m.end(), m.group(0), "NORP", "demonym", cc))
+        return tuple(out)
+
+    def extract(self, inputs: Sequence[str | os.PathLike[str]] | str, *, date: dt.date | None = None,
+                progress: bool = False) -> tuple[list[Event], list[Document], Report]:
+        """Read articles (files, folders, globs, '-'), geoparse them and merge their events."""
+        from .reader import read_documents
+
+        raw, problems = read_documents(inputs, date=date)
+        report = Report(skipped=list(problems))
+        if self.mode != MODE_SPACY:
+            report.notes.append(f"gazetteer-only recogniser in use: {self.recogniser.why_no_model}")
+        items = [(d.id, d.text, d.published,
+                  Source(file=d.path, title=d.title, url=d.url, publisher=d.publisher, published=d.published),
+                  d.published_note) for d in raw]
+        docs = []
+        iterator = self.geoparse_many(items)
+        if progress and len(items) > 5:
+            iterator = _progress(iterator, len(items))
+        for doc in iterator:
+            docs.append(doc)
+            report.unresolved += [(doc.id, m) for m in doc.toponyms if m.place is None]
+            report.unread_dates += [(doc.id, u) for u in doc.unread_dates]
+            if doc.published is None:
+                report.notes.append(f"{doc.id}: no publication date found; relative dates were not resolved "
+                                    "(give one with --date YYYY-MM-DD)")
+        events = merge_events(e for d in docs for e in d.events)
+        return events, docs, report
+
+
+def _progress(it: Iterator[Document], total: int) -> Iterator[Document]:
+    import sys
+
+    if not sys.stderr.isatty():
+        yield from it
+        return
+    for i, doc in enumerate(it, start=1):
+        sys.stderr.write(f"\rgeoparsing {i}/{total} articles")
+        sys.stderr.flush()
+        yield doc
+    sys.stderr.write("\n")
+
+
+def source_of(path: str | Path) -> Source:
+    return Source(file=str(path))

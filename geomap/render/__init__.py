@@ -1,0 +1,21 @@
+"""Maps of events: read event tables, draw the interactive HTML map and the static image.
+
+>>> from geomap.render import read_events, write_map
+>>> sorted(__all__)[0]
+'read_events'
+"""
+
+from geomap.render.command import render_cli
+from geomap.render.events_io import COLUMNS, events_frame, read_events
+from geomap.render.html import render_map, write_map
+from geomap.render.static_image import write_image
+
+__all__ = [
+    "COLUMNS",
+    "events_frame",
+    "read_events",
+    "render_cli",
+    "render_map",
+    "write_image",
+    "write_map",
+]

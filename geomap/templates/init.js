@@ -1,0 +1,5 @@
+GeomapLib.init({{ map_name }}, {
+  dataId: "geomap-data",
+  basemapId: {{ basemap_id }},
+  attribution: {{ attribution }}
+});
