@@ -29,6 +29,7 @@ from typing import Any
 
 import shapely
 import yaml
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -365,7 +366,7 @@ def curated_place(entry: dict[str, Any], *, base: Path, prefix: str) -> _Place:
             lat, lon = _point_of(geom)
         else:
             raise KeyError("lat/lon or geometry")
-    except (KeyError, TypeError, ValueError, OSError, AttributeError) as err:
+    except (KeyError, TypeError, ValueError, OSError, AttributeError, IndexError, ShapelyError) as err:
         raise GazetteerError(f"bad place entry {entry!r:.80}: missing or invalid {err}") from err
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not name:
         raise GazetteerError(f"bad place entry {name!r}: lat/lon out of range ({lat}, {lon})")
@@ -373,13 +374,23 @@ def curated_place(entry: dict[str, Any], *, base: Path, prefix: str) -> _Place:
     p = _Place(
         id=f"{prefix}:{ident}", name=name, kind=kind,
         country=(str(entry["country"]).upper() if entry.get("country") else None),
-        lat=lat, lon=lon, population=int(entry.get("population") or 0), source=prefix,
+        lat=lat, lon=lon, population=_population(entry.get("population")), source=prefix,
         code=ident, geometry=geom, admin1=entry.get("admin1"),
     )
     p.add_name(name, MATCH_NAME)
-    for a in entry.get("aliases", []) or []:
+    aliases = entry.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    for a in aliases:
         p.add_name(str(a), MATCH_ALIAS)
     return p
+
+
+def _population(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError) as err:
+        raise GazetteerError(f"population {value!r} is not a whole number") from err
 
 
 def build_index(

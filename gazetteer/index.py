@@ -193,7 +193,10 @@ class Gazetteer:
         if hit is not None:
             self._cache.move_to_end(ck)
             return list(hit)
-        result = tuple(self._lookup(key, ctx, limit, fuzzy, form))
+        try:
+            result = tuple(self._lookup(key, ctx, limit, fuzzy, form))
+        except sqlite3.DatabaseError as err:
+            raise self._damaged(err) from err
         self._cache[ck] = result
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -207,6 +210,17 @@ class Gazetteer:
     def reverse(self, lat: float, lon: float) -> ReverseResult:
         """The country, admin-1 and admin-2 that contain a point, and the nearest populated place."""
         lat, lon = _check_point(lat, lon)
+        try:
+            return self._reverse_at(lat, lon)
+        except sqlite3.DatabaseError as err:
+            raise self._damaged(err) from err
+
+    def _damaged(self, err: Exception) -> IndexUnavailable:
+        return IndexUnavailable(
+            f"gazetteer index {self.path} is damaged ({err}); rebuild it with `gazetteer build`"
+        )
+
+    def _reverse_at(self, lat: float, lon: float) -> ReverseResult:
         rv = self._reverse_tree()
         pt = shapely.Point(lon, lat)
         country = admin1 = admin2 = None
@@ -456,6 +470,12 @@ def _check_name(name: object) -> str:
         raise InvalidQuery(f"a place name must be a string, got {type(name).__name__} {name!r:.40}")
     if not name.strip():
         raise InvalidQuery("the place name is empty; give a name such as 'Stepanakert'")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InvalidQuery(
+            "the place name holds bytes that are not text (undecodable input); pass UTF-8 text"
+        ) from err
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidQuery(
             f"the place name is {len(name):,} characters long; place names are at most "

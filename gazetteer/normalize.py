@@ -23,8 +23,9 @@ _TRANSLIT = str.maketrans(
 # Apostrophes and modifier letters that mark aspiration or softness in transliterations.
 _DROP = re.compile(r"[\u0027\u2018\u2019\u201b\u02bc\u02bb\u02bd\u02be\u02bf\u02b9\u0060\u00b4\u2032\".]")
 _SEP = re.compile(r"[\s\-\u2010-\u2015_/,;:()\[\]{}]+")
-_INVISIBLE = re.compile(r"[\x00\u00ad\u200b-\u200d\u2060\ufeff]")
-_CONTROL = re.compile(r"[\x01-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2061-\u206f]")
+# Control and format characters inside a name are noise: dropped, except the ones that separate words.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(r"[\t\n\r\u2028\u2029]")
 
 #: Longest name the gazetteer will look up, in characters.
 MAX_NAME_LENGTH = 200

@@ -48,6 +48,11 @@ def load_user_places(path: str | os.PathLike[str]) -> list[_Place]:
         raise
     except GazetteerError as err:
         raise UserPlacesError(f"{p}: {err}") from err
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as err:  # shapely's errors are ValueErrors
+        raise UserPlacesError(
+            f"user places file {str(p)!r} has a bad value ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else err!r}); "
+            "check the name, lat/lon, population, aliases and geometry fields"
+        ) from err
 
 
 def _csv_entries(text: str, p: Path) -> list[dict[str, Any]]:
