@@ -70,6 +70,9 @@ _STATEMENT = re.compile(
 # A clause about the war as a whole or the distant past is background, not an event.
 _BACKGROUND = re.compile(r"\b(?:began in|since \d{4}|for decades|in the (?:19|20)\d0s)\b", re.I)
 
+#: Dates further back than this before publication are background, not the news being reported.
+_BACKGROUND_DAYS = 2 * 365
+
 _KIND_ORDER = {"corridor": 0, "city": 1, "feature": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "continent": 6}
 
 _FORCE_NOUNS = (
@@ -191,12 +194,18 @@ _OF_TITLE = re.compile(
     r"embassy|parliament|people|citizens|authorities|representative|envoy|king|chief|head)s? of (?:the )?$", re.I)
 
 
+_REACTION_FROM = re.compile(
+    r"\b(?:appeals?|calls?|statements?|condemnation|criticism|reactions?|support|concern|warnings?|"
+    r"pressure|mediation|offers?)\b[^.;]{0,50}\bfrom (?:[A-Z][\w\-]+(?:,| and| or)? )*$")
+
+
 def _qualifier(text: str, m: Mention) -> bool:
-    """A name that qualifies another word ("Armenia's PM", "Moscow time", "the president of Russia")
-    is not where things happen."""
+    """A name that qualifies another word ("Armenia's PM", "Moscow time", "the president of Russia",
+    "appeals for calm from Moscow") is not where things happen."""
     if _QUALIFIER.match(text[m.char_end:m.char_end + 12]):
         return True
-    return bool(_OF_TITLE.search(text[max(0, m.char_start - 40):m.char_start]))
+    before = text[max(0, m.char_start - 120):m.char_start]
+    return bool(_OF_TITLE.search(before[-40:]) or _REACTION_FROM.search(before))
 
 
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z\u00c0-\u024f .'\-/]{1,60}?)(?:,| \(| -| \u2013| \u2014)")
@@ -232,25 +241,6 @@ def main_place(mentions: Sequence[Mention]) -> Place | None:
     return by_id[counts.most_common(1)[0][0]]
 
 
-def _violent_focus(text: str, mentions: Sequence[Mention], after: int) -> Place | None:
-    """The most specific place most often named in sentences about fighting."""
-    counts: Counter[str] = Counter()
-    by_id: dict[str, Place] = {}
-    for sent in sentences(text):
-        typed = classify(sent.text)
-        if typed is None or typed[0] not in ("armed_clash", "shelling", "attack_on_civilians", "territorial_change"):
-            continue
-        for m in mentions:
-            if (sent.start <= m.char_start < sent.end and m.char_end > after and m.place is not None
-                    and m.label != "EMB" and m.place.kind in ("region", "admin1", "admin2", "city", "corridor")
-                    and not _metonymic(text, m) and not _qualifier(text, m)):
-                counts[m.place.id] += 1
-                by_id.setdefault(m.place.id, m.place)
-    if not counts:
-        return None
-    return by_id[counts.most_common(1)[0][0]]
-
-
 def _coarsen(span: TimeSpan, note: str) -> TimeSpan:
     """The month (or year) around an inherited date: an event near it, not on it."""
     if span.start is None:
@@ -278,7 +268,8 @@ def assemble(
     datelines = dateline_places(text, mentions)
     dateline = datelines[0] if len(datelines) == 1 else None
     dateline_end = max((m.char_end for m in mentions if m.place in datelines and m.char_start < 80), default=-1)
-    focus = _violent_focus(text, mentions, dateline_end) or main_place(mentions)
+    focus = main_place([m for m in mentions if m.char_end > dateline_end
+                        and not _metonymic(text, m) and not _qualifier(text, m)])
     last_date: TimeSpan | None = None
     last_para = -1
     for sent in sentences(text):
@@ -291,6 +282,11 @@ def assemble(
                 last_date = _best_date(own_dates)
             continue
         etype, conf = typed
+        if published is not None and own_dates and all(
+            d.end is not None and (published - d.end).days > _BACKGROUND_DAYS for d in own_dates
+        ):
+            last_date = _best_date(own_dates)
+            continue  # history recalled by the article ("the 1994 ceasefire"), not news
         in_sent = [m for m in mentions if sent.start <= m.char_start < sent.end and m.place is not None
                    and m.label != "EMB" and m.place.kind != "continent"
                    and m.char_end > dateline_end]
