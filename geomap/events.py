@@ -346,7 +346,9 @@ def assemble(
             when=when,
             quote=sent.text,
             sources=(source,),
-            actors=actors(sent, demonyms, entities),
+            actors=tuple(a for a in actors(sent, demonyms, entities)
+                         if not any(a == m.text or m.text.startswith(a + " ") or a.startswith(m.text + " ")
+                                    for m in in_sent)),
             fatalities=fatalities(sent.text),
             confidence=round(max(0.05, min(1.0, conf + (0.1 if place.kind != "country" else -0.1))), 3),
             places=places,
