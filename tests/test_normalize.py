@@ -47,6 +47,9 @@ KEYS = [
     ("Tovuz\tdistrict", "tovuz district"),
     ("Tovuz\n district", "tovuz district"),
     ("Go\x00ris", "goris"),
+    ("Go\x01ris", "goris"),  # control characters inside a name are dropped, not spaces
+    ("Go\x7fris", "goris"),
+    ("Go\u200eris", "goris"),  # left-to-right mark
     ("Go\u200bris", "goris"),  # zero-width space
     ("\ufeffGoris", "goris"),  # byte-order mark
     ("Go\u00adris", "goris"),  # soft hyphen
