@@ -38,8 +38,22 @@ _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-               "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
+_MONTH_ABBR = MappingProxyType(
+    {
+        "jan": 1,
+        "feb": 2,
+        "mar": 3,
+        "apr": 4,
+        "jun": 6,
+        "jul": 7,
+        "aug": 8,
+        "sep": 9,
+        "sept": 9,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
+    }
+)
 
 #: Month names and abbreviations (lower case, no dot) → month number.
 MONTHS: Mapping[str, int] = MappingProxyType(
@@ -95,75 +109,187 @@ _PART = (
     r"the\s+(?:first|second|third|last|final)\s+(?:week|weekend|days|day|ten\s+days)\s+of"
 )
 
+_NUMBERS: Mapping[str, int] = MappingProxyType({
+    **{w: i for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "nineteen", "twenty"])},
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a": 1, "an": 1,
+})  # fmt: skip
+_SEASONS = MappingProxyType({"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12})
+_ORDINALS = MappingProxyType({"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+                              "fourth": 4, "4th": 4})  # fmt: skip
+
 # Each atom: (kind, pattern). At a candidate position every atom is tried; the longest wins.
 _ATOM_SOURCES: tuple[tuple[str, str], ...] = (
-    ("iso", r"(?P<y>1\d{3}|20\d{2})(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
+    (
+        "iso",
+        (
+            r"(?P<y>1\d{3}|20\d{2})(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
             r"(?P<d>3[01]|[12]\d|0?[1-9])(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
-            r"(?![\d/-])"),
-    ("dotted", r"(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>1\d{3}|20\d{2})(?![\d.]\d)"),
+            r"(?![\d/-])"
+        ),
+    ),
+    (
+        "dotted",
+        r"(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>1\d{3}|20\d{2})(?![\d.]\d)",
+    ),
     ("slashed", r"(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>1\d{3}|20\d{2})(?![\d/])"),
-    ("dmyr", rf"{_day('d1')}\s*{_TO}\s*(?:the\s+)?{_day('d2')}(?:\s+of)?\s+{_mon('mon')}"
-             rf"(?:,?\s+{_year('y')})?"),
+    (
+        "dmyr",
+        (
+            rf"{_day('d1')}\s*{_TO}\s*(?:the\s+)?{_day('d2')}(?:\s+of)?\s+{_mon('mon')}"
+            rf"(?:,?\s+{_year('y')})?"
+        ),
+    ),
     ("mdyr", rf"{_mon('mon')}\s+{_day('d1')}\s*{_TO}\s*{_day('d2')}(?:,?\s+{_year('y')})?"),
-    ("dmy", rf"(?:{_WD},?\s+)?(?:the\s+)?{_day('d')}(?:\s+of)?\s+{_mon('mon')}(?:,?\s+{_year('y')})?"),
+    (
+        "dmy",
+        rf"(?:{_WD},?\s+)?(?:the\s+)?{_day('d')}(?:\s+of)?\s+{_mon('mon')}(?:,?\s+{_year('y')})?",
+    ),
     ("mdy", rf"(?:{_WD},?\s+)?{_mon('mon')}\s+(?:the\s+)?{_day('d')}(?:,?\s+{_year('y')})?"),
     ("my", rf"{_mon('mon')},?\s+(?:of\s+)?{_year('y')}"),
     ("yrange", rf"{_year('y1')}\s*[-–—/]\s*(?:{_year('y2')}|(?P<yy>\d\d)(?![\d]))"),
-    ("decade", r"(?:(?i:the)\s+)?(?:(?P<part>(?i:early|mid|late))[-\s]+)?"
-               r"(?:(?P<dec>1\d\d0|20\d0)|'(?P<dec2>\d0))'?s(?![\w])"),
-    ("century", r"(?:(?i:the)\s+)?(?:(?P<part>(?i:early|mid|late))[-\s]+)?"
-                r"(?P<c>1\d|20|[1-9])(?:st|nd|rd|th)[-\s]+(?i:century)"),
-    ("fuzzy", rf"(?P<part>(?i:{_PART}))[-\s]+(?:(?i:the)\s+)?"
-              rf"(?:{_mon('mon')}(?:,?\s+(?:of\s+)?{_year('y')})?|{_year('y2')}"
-              r"|(?P<rel>(?i:this|last|next)\s+(?:year|month))|(?P<the>(?i:year|month)(?![\w])))"),
-    ("season", r"(?:(?P<srel>(?i:this\s+past|this|last|next|the))\s+)?"
-               r"(?P<season>(?i:spring|summer|autumn|fall|winter))(?![\w])"
-               rf"(?:(?:\s+of)?\s+{_year('y')})?"),
-    ("quarter", r"(?:(?i:the)\s+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))\s+"
-                r"(?i:quarter)(?:\s+(?i:of)\s+(?:(?:(?i:the\s+year|fiscal|fiscal\s+year)\s+)?"
-                rf"{_year('y')}|(?P<qrel>(?i:this|last|next)\s+year)))?"
-                rf"|Q(?P<qn>[1-4])\s+{_year('y2')}|{_year('y3')}\s+Q(?P<qn2>[1-4])(?!\w)"),
-    ("fiscal", r"(?:(?P<frel>(?i:this|last|next|the|current|the\s+current))\s+)?"
-               rf"(?:(?i:fiscal|financial)\s+(?i:year)(?:\s+{_year('y')})?|(?i:fiscal)\s+{_year('y2')})"
-               r"(?![\w])"),
-    ("holiday", r"(?P<h>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year's\s+Eve|"
-                rf"New\s+Year's\s+Day|New\s+Year’s\s+Eve|New\s+Year’s\s+Day)(?:,?\s+{_year('y')})?"),
-    ("relmon", r"(?P<mrel>(?i:this\s+past|this\s+coming|last|next|this|coming))\s+"
-               rf"(?P<mon>(?:{_MON_FULL})(?![A-Za-z-]))(?!\s+\d)"),
-    ("wd", r"(?:(?P<wrel>(?i:this\s+past|this\s+coming|last|next|this|past|coming))\s+)?"
-           rf"{_WD}(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?"),
-    ("reld", r"(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|"
-             r"tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|"
-             r"(?:earlier|later)\s+today)(?![\w])(?:\s+(?i:morning|afternoon|evening|night)(?![\w]))?"),
-    ("relp", r"(?P<rp>(?i:last|this|next|earlier\s+this|later\s+this|the\s+current))\s+"
-             r"(?P<unit>(?i:week|weekend|month|year))(?![\w])"),
-    ("anch", r"(?:(?P<prep>(?i:over|in|during|for|within|throughout))\s+)?"
-             rf"(?:(?P<the>(?i:the))\s+|(?=(?i:past)\s|(?i:last|next|coming)\s+(?:{_NUMW})\s))"
-             r"(?P<dir>(?i:last|past|previous|next|coming|following))\s+"
-             rf"(?:{_NUM}\s+)?{_UNIT}(?![\w])(?!\s+(?i:of)(?![\w]))"),
-    ("ago", r"(?:(?P<q>(?i:about|some|around|nearly|almost|roughly|more\s+than|over|less\s+than|"
-            rf"just|only))\s+)?{_NUM}\s+{_UNIT}\s+(?i:ago)(?![\w])"),
-    ("narr", r"(?i:the\s+(?:following|next|previous|preceding|prior|same|subsequent)\s+"
-             r"(?:days?|weeks?|months?|years?|morning|afternoon|evening|night|weekend)"
-             r"|the\s+(?:day|week|month|year|night)\s+(?:after|before)"
-             r"(?:\s+(?:the|his|her|its|their|that|this)\s+[a-z]+)?"
-             rf"|(?:{_NUMW})\s+(?:more\s+)?{_DUR_UNIT}\s+(?:later|earlier|afterwards?)"
-             rf"|(?:{_NUMW})\s+(?:more\s+)?{_DUR_UNIT}\s+(?:before|after|prior(?:\s+to)?)"
-             r"(?:\s+(?:the|his|her|its|their|that|this)\s+[a-z]+)?"
-             r"|that\s+(?:day|week|month|year|morning|afternoon|evening|night)"
-             r"|at\s+the\s+time)(?![\w])"),
-    ("dur", r"(?:(?P<q>(?i:for|over|within|about|around|nearly|almost|more\s+than|less\s+than|"
+    (
+        "decade",
+        (
+            r"(?:(?i:the)\s+)?(?:(?P<part>(?i:early|mid|late))[-\s]+)?"
+            r"(?:(?P<dec>1\d\d0|20\d0)|'(?P<dec2>\d0))'?s(?![\w])"
+        ),
+    ),
+    (
+        "century",
+        (
+            r"(?:(?i:the)\s+)?(?:(?P<part>(?i:early|mid|late))[-\s]+)?"
+            r"(?P<c>1\d|20|[1-9])(?:st|nd|rd|th)[-\s]+(?i:century)"
+        ),
+    ),
+    (
+        "fuzzy",
+        (
+            rf"(?P<part>(?i:{_PART}))[-\s]+(?:(?i:the)\s+)?"
+            rf"(?:{_mon('mon')}(?:,?\s+(?:of\s+)?{_year('y')})?|{_year('y2')}"
+            r"|(?P<rel>(?i:this|last|next)\s+(?:year|month))|(?P<the>(?i:year|month)(?![\w])))"
+        ),
+    ),
+    (
+        "season",
+        (
+            r"(?:(?P<srel>(?i:this\s+past|this|last|next|the))\s+)?"
+            r"(?P<season>(?i:spring|summer|autumn|fall|winter))(?![\w])"
+            rf"(?:(?:\s+of)?\s+{_year('y')})?"
+        ),
+    ),
+    (
+        "quarter",
+        (
+            r"(?:(?i:the)\s+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))\s+"
+            r"(?i:quarter)(?:\s+(?i:of)\s+(?:(?:(?i:the\s+year|fiscal|fiscal\s+year)\s+)?"
+            rf"{_year('y')}|(?P<qrel>(?i:this|last|next)\s+year)))?"
+            rf"|Q(?P<qn>[1-4])\s+{_year('y2')}|{_year('y3')}\s+Q(?P<qn2>[1-4])(?!\w)"
+        ),
+    ),
+    (
+        "fiscal",
+        (
+            r"(?:(?P<frel>(?i:this|last|next|the|current|the\s+current))\s+)?"
+            rf"(?:(?i:fiscal|financial)\s+(?i:year)(?:\s+{_year('y')})?"
+            rf"|(?i:fiscal)\s+{_year('y2')})"
+            r"(?![\w])"
+        ),
+    ),
+    (
+        "holiday",
+        (
+            r"(?P<h>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year's\s+Eve|"
+            rf"New\s+Year's\s+Day|New\s+Year’s\s+Eve|New\s+Year’s\s+Day)(?:,?\s+{_year('y')})?"
+        ),
+    ),
+    (
+        "relmon",
+        (
+            r"(?P<mrel>(?i:this\s+past|this\s+coming|last|next|this|coming))\s+"
+            rf"(?P<mon>(?:{_MON_FULL})(?![A-Za-z-]))(?!\s+\d)"
+        ),
+    ),
+    (
+        "wd",
+        (
+            r"(?:(?P<wrel>(?i:this\s+past|this\s+coming|last|next|this|past|coming))\s+)?"
+            rf"{_WD}(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?"
+        ),
+    ),
+    (
+        "reld",
+        (
+            r"(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|"
+            r"tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|"
+            r"(?:earlier|later)\s+today)(?![\w])"
+            r"(?:\s+(?i:morning|afternoon|evening|night)(?![\w]))?"
+        ),
+    ),
+    (
+        "relp",
+        (
+            r"(?P<rp>(?i:last|this|next|earlier\s+this|later\s+this|the\s+current))\s+"
+            r"(?P<unit>(?i:week|weekend|month|year))(?![\w])"
+        ),
+    ),
+    (
+        "anch",
+        (
+            r"(?:(?P<prep>(?i:over|in|during|for|within|throughout))\s+)?"
+            rf"(?:(?P<the>(?i:the))\s+|(?=(?i:past)\s|(?i:last|next|coming)\s+(?:{_NUMW})\s))"
+            r"(?P<dir>(?i:last|past|previous|next|coming|following))\s+"
+            rf"(?:{_NUM}\s+)?{_UNIT}(?![\w])(?!\s+(?i:of)(?![\w]))"
+        ),
+    ),
+    (
+        "ago",
+        (
+            r"(?:(?P<q>(?i:about|some|around|nearly|almost|roughly|more\s+than|over|less\s+than|"
+            rf"just|only))\s+)?{_NUM}\s+{_UNIT}\s+(?i:ago)(?![\w])"
+        ),
+    ),
+    (
+        "narr",
+        (
+            r"(?i:the\s+(?:following|next|previous|preceding|prior|same|subsequent)\s+"
+            r"(?:days?|weeks?|months?|years?|morning|afternoon|evening|night|weekend)"
+            r"|the\s+(?:day|week|month|year|night)\s+(?:after|before)"
+            r"(?:\s+(?:the|his|her|its|their|that|this)\s+[a-z]+)?"
+            rf"|(?:{_NUMW})\s+(?:more\s+)?{_DUR_UNIT}\s+(?:later|earlier|afterwards?)"
+            rf"|(?:{_NUMW})\s+(?:more\s+)?{_DUR_UNIT}\s+(?:before|after|prior(?:\s+to)?)"
+            r"(?:\s+(?:the|his|her|its|their|that|this)\s+[a-z]+)?"
+            r"|that\s+(?:day|week|month|year|morning|afternoon|evening|night)"
+            r"|at\s+the\s+time)(?![\w])"
+        ),
+    ),
+    (
+        "dur",
+        (
+            r"(?:(?P<q>(?i:for|over|within|about|around|nearly|almost|more\s+than|less\s+than|"
             r"at\s+least|up\s+to|some|only|just|after))\s+)?"
             rf"{_NUM}\s+(?:(?i:more|long|full|whole)\s+)?{_DUR_UNIT}(?![\w])"
             r"(?!\s+(?i:ago|later|earlier|old|of\s+age|before|after|afterwards|prior)(?![\w]))"
-            rf"|(?P<adj>\d{{1,3}}|(?i:{_NUMW}))-(?i:day|week|month|year)(?:-long)?(?![\w-])"),
-    ("vague", r"(?i:in\s+recent\s+(?:days|weeks|months|years)|recent\s+(?:days|weeks|months))(?![\w])"),
-    ("ordinal", rf"(?i:the)\s+{_day('d')}(?<=st|nd|rd|th)"
-                r"(?=\s*[,.;:)]|\s*$|\s+(?i:of\s+(?:this|last|next)\s+month))"
-                r"(?:\s+(?i:of\s+(?P<orel>this|last|next)\s+month))?"),
+            rf"|(?P<adj>\d{{1,3}}|(?i:{_NUMW}))-(?i:day|week|month|year)(?:-long)?(?![\w-])"
+        ),
+    ),
+    (
+        "vague",
+        r"(?i:in\s+recent\s+(?:days|weeks|months|years)|recent\s+(?:days|weeks|months))(?![\w])",
+    ),
+    (
+        "ordinal",
+        (
+            rf"(?i:the)\s+{_day('d')}(?<=st|nd|rd|th)"
+            r"(?=\s*[,.;:)]|\s*$|\s+(?i:of\s+(?:this|last|next)\s+month))"
+            r"(?:\s+(?i:of\s+(?P<orel>this|last|next)\s+month))?"
+        ),
+    ),
     ("month", rf"(?P<mon>(?:{_MON_FULL})(?![A-Za-z-])|(?:{_MON_ABBR})\.)"),
     ("year", _year("y") + r"(?!\s*(?i:hours|hrs|GMT|UTC|local\s+time)(?![\w]))"),
-)  # fmt: skip
+)
 
 _ATOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(r"(?<![\w'’])(?:" + src + ")")) for kind, src in _ATOM_SOURCES
@@ -173,38 +299,90 @@ _ATOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # pattern at every position (the difference between ~0.5 ms and ~5 ms per article).
 _MONTHS_K = ("dmyr", "mdyr", "dmy", "mdy", "my", "month")
 _NUMBER_K = ("ago", "narr", "dur")
-_DIGIT_K = {  # by the length of the digit run
+_DIGIT_K: Mapping[str, tuple[str, ...]] = MappingProxyType({  # by the length of the digit run
     "0": ("dotted", "slashed", "dmyr", "dmy", "century", "ago", "narr", "dur"),
     "00": ("dotted", "slashed", "dmyr", "dmy", "century", "ago", "narr", "dur"),
     "000": ("ago", "narr", "dur"),
     "0000": ("iso", "yrange", "decade", "year", "quarter"),
-}
-_WORD_K: dict[str, tuple[str, ...]] = {
-    "the": ("dmyr", "dmy", "decade", "century", "fuzzy", "season", "quarter", "fiscal", "reld",
-            "relp", "anch", "narr", "ordinal"),
-    "early": ("decade", "century", "fuzzy"), "mid": ("decade", "century", "fuzzy"),
-    "late": ("decade", "century", "fuzzy"), "this": ("season", "fiscal", "relmon", "wd", "reld", "relp"),
-    "last": ("season", "fiscal", "relmon", "wd", "reld", "relp", "anch"),
-    "next": ("season", "fiscal", "relmon", "wd", "relp", "anch"),
-    "coming": ("relmon", "wd", "anch"), "past": ("wd", "anch"), "current": ("fiscal",),
-    "fiscal": ("fiscal",), "financial": ("fiscal",), "christmas": ("holiday",), "new": ("holiday",),
-    "yesterday": ("reld",), "today": ("reld",), "tomorrow": ("reld",), "tonight": ("reld",),
-    "earlier": ("reld", "relp"), "later": ("reld", "relp"),
-    "over": ("anch", "ago", "dur"), "in": ("anch", "vague"), "during": ("anch",), "for": ("anch", "dur"),
-    "within": ("anch", "dur"), "throughout": ("anch",), "recent": ("vague",),
-    "about": ("ago", "dur"), "some": ("ago", "dur"), "around": ("ago", "dur"), "nearly": ("ago", "dur"),
-    "almost": ("ago", "dur"), "roughly": ("ago",), "more": ("ago", "dur"), "less": ("ago", "dur"),
-    "just": ("ago", "dur"), "only": ("ago", "dur"), "at": ("narr", "dur"), "up": ("dur",),
-    "after": ("dur",), "that": ("narr",), "q": ("quarter",),
-    "spring": ("season",), "summer": ("season",), "autumn": ("season",), "fall": ("season",),
-    "winter": ("season",), "first": ("quarter",), "second": ("quarter",), "third": ("quarter",),
-    "fourth": ("quarter",), "couple": ("ago", "narr", "dur"), "few": ("ago", "narr", "dur"),
-    "several": ("ago", "narr", "dur"), "many": ("ago", "narr", "dur"), "dozens": ("ago", "narr", "dur"),
-}  # fmt: skip
+})  # fmt: skip
+_WORD_K: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "the": (
+            "dmyr",
+            "dmy",
+            "decade",
+            "century",
+            "fuzzy",
+            "season",
+            "quarter",
+            "fiscal",
+            "reld",
+            "relp",
+            "anch",
+            "narr",
+            "ordinal",
+        ),
+        "early": ("decade", "century", "fuzzy"),
+        "mid": ("decade", "century", "fuzzy"),
+        "late": ("decade", "century", "fuzzy"),
+        "this": ("season", "fiscal", "relmon", "wd", "reld", "relp"),
+        "last": ("season", "fiscal", "relmon", "wd", "reld", "relp", "anch"),
+        "next": ("season", "fiscal", "relmon", "wd", "relp", "anch"),
+        "coming": ("relmon", "wd", "anch"),
+        "past": ("wd", "anch"),
+        "current": ("fiscal",),
+        "fiscal": ("fiscal",),
+        "financial": ("fiscal",),
+        "christmas": ("holiday",),
+        "new": ("holiday",),
+        "yesterday": ("reld",),
+        "today": ("reld",),
+        "tomorrow": ("reld",),
+        "tonight": ("reld",),
+        "earlier": ("reld", "relp"),
+        "later": ("reld", "relp"),
+        "over": ("anch", "ago", "dur"),
+        "in": ("anch", "vague"),
+        "during": ("anch",),
+        "for": ("anch", "dur"),
+        "within": ("anch", "dur"),
+        "throughout": ("anch",),
+        "recent": ("vague",),
+        "about": ("ago", "dur"),
+        "some": ("ago", "dur"),
+        "around": ("ago", "dur"),
+        "nearly": ("ago", "dur"),
+        "almost": ("ago", "dur"),
+        "roughly": ("ago",),
+        "more": ("ago", "dur"),
+        "less": ("ago", "dur"),
+        "just": ("ago", "dur"),
+        "only": ("ago", "dur"),
+        "at": ("narr", "dur"),
+        "up": ("dur",),
+        "after": ("dur",),
+        "that": ("narr",),
+        "q": ("quarter",),
+        "spring": ("season",),
+        "summer": ("season",),
+        "autumn": ("season",),
+        "fall": ("season",),
+        "winter": ("season",),
+        "first": ("quarter",),
+        "second": ("quarter",),
+        "third": ("quarter",),
+        "fourth": ("quarter",),
+        "couple": ("ago", "narr", "dur"),
+        "few": ("ago", "narr", "dur"),
+        "several": ("ago", "narr", "dur"),
+        "many": ("ago", "narr", "dur"),
+        "dozens": ("ago", "narr", "dur"),
+    }
+)
 
 
 # After "the", the next word narrows the atoms to try ("the" is the commonest starter).
-_THE_K: dict[str, tuple[str, ...]] = {
+_THE_K: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "0": ("dmyr", "dmy", "decade", "century", "ordinal"), "'": ("decade",),
     "early": ("decade", "century"), "mid": ("decade", "century"), "late": ("decade", "century"),
     "beginning": ("fuzzy",), "start": ("fuzzy",), "end": ("fuzzy",), "middle": ("fuzzy",),
@@ -217,29 +395,28 @@ _THE_K: dict[str, tuple[str, ...]] = {
     "following": ("anch", "narr"), "preceding": ("narr",), "prior": ("narr",), "same": ("narr",),
     "subsequent": ("narr",), "week": ("narr",), "month": ("narr",), "year": ("narr",),
     "night": ("narr",),
-}  # fmt: skip
+})  # fmt: skip
 _NEXT_WORD = re.compile(r"\s+(?:[a-z]+|\d|')")
 _DIGIT_RUN = re.compile(r"\d+")
-_UNITS = frozenset("day days week weeks fortnight fortnights month months year years decade decades "
-                   "hour hours".split())  # fmt: skip
+_UNITS = frozenset(["day", "days", "week", "weeks", "fortnight", "fortnights", "month", "months",
+                    "year", "years", "decade", "decades", "hour", "hours"])  # fmt: skip
 _COUNTS = frozenset(["0", "a", "an", "about", "nearly", "almost", "more", "less", "some", "several",
-                     "few", "many", "couple", "dozens", "the", "last", "past", "next", "coming",
-                     "around", "roughly", "just", "only", "over", "least", "to",
-                     *"one two three four five six seven eight nine ten eleven twelve thirteen "
-                     "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty "
-                     "fifty sixty".split()])  # fmt: skip
+                     "than", "few", "many", "couple", "dozens", "the", "last", "past", "next",
+                     "coming", "around", "roughly", "just", "only", "over", "least", "to"]) | {
+    w for w in _NUMBERS if w not in ("zero", "a", "an")
+}  # fmt: skip
 #: Starters that are common words: the next word must be one of these or nothing is tried.
-_NEED_NEXT: dict[str, frozenset[str]] = {
+_NEED_NEXT: Mapping[str, frozenset[str]] = MappingProxyType({
     "a": _UNITS | {"few", "couple", "full", "whole", "long", "more", "decade"},
     "an": frozenset({"hour", "extra", "additional"}),
     "in": frozenset({"recent", "the", "last", "past", "next", "coming"}),
     **{w: _COUNTS for w in ("over", "for", "within", "during", "throughout", "about", "some",
                             "around", "nearly", "almost", "more", "less", "just", "only", "at",
                             "up", "after")},
-}  # fmt: skip
+})  # fmt: skip
 
 
-def _starters() -> dict[str, tuple[int, ...]]:
+def _starters() -> Mapping[str, tuple[int, ...]]:
     index = {kind: i for i, (kind, _) in enumerate(_ATOMS)}
     table: dict[str, set[str]] = {k: set(v) for k, v in _WORD_K.items()}
     for word in MONTHS:
@@ -254,14 +431,13 @@ def _starters() -> dict[str, tuple[int, ...]]:
     starters = {w: tuple(sorted(index[k] for k in kinds)) for w, kinds in table.items()}
     for word, kinds in _THE_K.items():
         starters["the " + word] = tuple(sorted(index[k] for k in kinds))
-    return starters
-
+    return MappingProxyType(starters)
 
 
 #: Words that make a bare month, year or season a date ("in July", "since 1988").
 _CONTEXT = re.compile(
     r"(?i:\b(?:in|on|since|until|till|by|from|during|through|throughout|before|after|between|"
-    r"around|circa|as\s+of|early|mid|late|last|next|this|of|the|and|or|to|until|than|year|"
+    r"around|circa|as\s+of|early|mid|late|last|next|this|of|the|a|and|or|to|until|than|year|"
     r"spring|summer|autumn|winter)[\s,-]*|[-–—]\s*)$"
 )
 _QUANTITY_AFTER = re.compile(
@@ -272,14 +448,23 @@ _QUANTITY_AFTER = re.compile(
 _NUMBER_AFTER = re.compile(r"\s*(?:and|or|to|-|–)\s*(?!(?:1\d{3}|20\d\d)(?!\d))\d")
 _FUTURE = re.compile(
     r"(?i:\b(?:will|shall|won't|is\s+to|are\s+to|to\s+be\s+held|due\s+to|scheduled|set\s+to|"
-    r"going\s+to|upcoming|would\s+be\s+held)\b|'ll\b)"
+    r"going\s+to|upcoming|would\s+be\s+held|calls?\s+for|called\s+for|plans?\s+to|intends?\s+to)\b"
+    r"|'ll\b)"
 )
 _REPORTED = re.compile(
     r"(?i:\b(?:said|says|told|announced|reported|stated|declared|added|noted|confirmed|was|were|"
     r"had|did)\b)"
 )
 _PAST_BEFORE = re.compile(r"(?i:\b(?:since|last|past|earlier|ever\s+since)\s+$)")
-_CLAUSE_START = re.compile(r"\s*(?:(?i:on|in|by|until|from|early|late|mid|from)\s+)?(?:(?i:the)\s+)?")
+_CLAUSE_START = re.compile(
+    r"\s*(?:(?i:on|in|by|until|from|early|late|mid|from)\s+)?(?:(?i:the)\s+)?"
+)
+_TITLE_AFTER = re.compile(
+    r"\s+(?:Times|Telegraph|Post|Express|Mirror|Herald|Star|Tribune|Journal|Night|Mass|Service|"
+    r"Prayers?|Agreement|School|Group|Club|Massacre|Movement|Uprising)\b"
+)
+_JOINED = re.compile(r"\s*(?:,|and|or|to|-|–|—|through|until)?\s*")
+_CAPITAL_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _HOLIDAY_BEFORE = re.compile(
     r"\b(?:Good|Black|Bloody|Holy|Ash|Palm|Easter|Maundy|Cyber|Super|Blue|Shrove|Whit|Low|"
     r"Orthodox|Great|Clean|Red|Green|Fat)\s+$"
@@ -292,20 +477,14 @@ _LIST_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s+")
 _RANGE_PREFIX = re.compile(r"(?i:\b(?P<w>from|between)\s+)$")
 _SINCE_PREFIX = re.compile(r"(?i:\b(?:ever\s+)?since\s+)$")
 _OFFSET = re.compile(
-    rf"(?i:(?P<n>{_NUMW})\s+(?:more\s+)?(?P<unit>days?|weeks?|months?|years?)\s+(?P<dir>after|before))"
+    rf"(?i:(?P<n>{_NUMW})\s+(?:more\s+)?(?P<unit>days?|weeks?|months?|years?)\s+"
+    r"(?P<dir>after|before))"
 )
 _DATE_HINT = re.compile(
     rf"\d|(?i:\b(?:{'|'.join(MONTHS)}|{'|'.join(WEEKDAYS)}|yesterday|today|tomorrow|ago|"
     r"last|next|week|month|year)\b)"
 )
 
-_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}  # fmt: skip
-_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a": 1, "an": 1})
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4}  # fmt: skip
 _STARTERS = _starters()
 
 
@@ -330,7 +509,7 @@ def _trie(words: Iterable[str]) -> str:
 
 # Both run on lower-cased text (much faster than case-insensitive matching).
 _STARTER_RE = re.compile(
-    r"(?<![\w'’])(?:\d|'|" + _trie(w for w in _STARTERS if w not in ("0", "'")) + r"(?![a-z]))"
+    r"(?<![\w'’])(?:\d|'|" + _trie(w for w in _STARTERS if w.isalpha()) + r"(?![a-z]))"
 )
 #: Every atom has one of these within ``_REACH`` characters of its start.
 _ANCHOR_RE = re.compile(
@@ -343,8 +522,26 @@ _ANCHOR_RE = re.compile(
 )  # fmt: skip
 _REACH = 60
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_DATED = frozenset({"iso", "dotted", "slashed", "dmy", "mdy", "my", "month", "year", "dmyr",
-                    "mdyr", "yrange", "fuzzy", "season", "quarter", "decade", "century"})  # fmt: skip
+_DATED = frozenset(
+    {
+        "iso",
+        "dotted",
+        "slashed",
+        "dmy",
+        "mdy",
+        "my",
+        "month",
+        "year",
+        "dmyr",
+        "mdyr",
+        "yrange",
+        "fuzzy",
+        "season",
+        "quarter",
+        "decade",
+        "century",
+    }
+)
 
 
 # --------------------------------------------------------------------------- records
@@ -515,8 +712,10 @@ def _keep(atom: _Atom, text: str, prev: _Atom | None) -> bool:
     """Context checks for atoms that are dates only in context (bare months, years, weekdays)."""
     kind, m = atom.kind, atom.m
     before = _before(text, atom.start)
-    joined = prev is not None and prev.kind in _DATED and bool(
-        re.fullmatch(r"\s*(?:,|and|or|to|-|–|—|through|until)?\s*", text[prev.end : atom.start])
+    joined = (
+        prev is not None
+        and prev.kind in _DATED
+        and bool(_JOINED.fullmatch(text, prev.end, atom.start))
     )
     if kind in ("month", "year"):
         if kind == "year":
@@ -530,11 +729,14 @@ def _keep(atom: _Atom, text: str, prev: _Atom | None) -> bool:
             return True
         if m.group("season").lower() == "fall" and srel != "the":
             return False  # "to fall below"
-        return bool(re.search(r"(?i:\b(?:in|during|by|since|until|till|through|of|early|late)\s+)$", before))
+        return bool(
+            re.search(r"(?i:\b(?:in|during|by|since|until|till|through|of|early|late)\s+)$", before)
+        )
     if kind == "wd" and not m.group("wrel"):
-        after = text[atom.end : atom.end + 20]
-        if re.match(r"\s+[A-Z][a-z]", after) and not re.match(rf"[\s,]+(?:{_MON_W})\b", after):
-            return False  # "Sunday Times", "Monday Agreement"
+        if _TITLE_AFTER.match(text, atom.end) or (
+            before.endswith(("the ", "The ")) and _CAPITAL_AFTER.match(text, atom.end)
+        ):
+            return False  # "Sunday Times", "the Monday Agreement"
         if _HOLIDAY_BEFORE.search(before):
             return False  # "Good Friday", "Black Monday"
     if kind == "dur":
@@ -542,7 +744,9 @@ def _keep(atom: _Atom, text: str, prev: _Atom | None) -> bool:
             return False  # "twice a week", "every two years": a frequency
         if _AGE_AFTER.match(text, atom.end):
             return False
-    if kind == "quarter" and not (m.group("y") or m.group("y2") or m.group("y3") or m.group("qrel")):
+    if kind == "quarter" and not (
+        m.group("y") or m.group("y2") or m.group("y3") or m.group("qrel")
+    ):
         return bool(re.search(r"(?i:\b(?:in|during|for|of|the)\s+)$", before))
     if kind == "ordinal":
         return bool(re.search(r"(?i:\b(?:on|since|by|until|till|from|before|after)\s+)$", before))
@@ -568,7 +772,12 @@ def _partial(atom: _Atom) -> tuple[_Partial, _Partial | None]:
     if kind == "slashed":
         a, b = int(g["a"]), int(g["b"])
         month, day = (b, a) if a > 12 else (a, b)
-        return _Partial(int(g["y"]), month, day, part="slashed-ambiguous" if a <= 12 and b <= 12 and a != b else ""), None
+        return _Partial(
+            int(g["y"]),
+            month,
+            day,
+            part="slashed-ambiguous" if a <= 12 and b <= 12 and a != b else "",
+        ), None
     if kind in ("dmy", "mdy"):
         wd = WEEKDAYS.index(g["wd"].title()) if g.get("wd") else None
         return _Partial(yr("y"), _month_of(g["mon"]), int(g["d"]), weekday=wd), None
@@ -614,23 +823,56 @@ def _partial(atom: _Atom) -> tuple[_Partial, _Partial | None]:
 
 def _part_code(words: str) -> str:
     w = " ".join(words.lower().split())
-    for key, code in (("first half", "h1"), ("second half", "h2"), ("latter half", "h2"),
-                      ("first day", "d1"), ("last day", "dlast"), ("final day", "dlast"),
-                      ("first week", "w1"), ("first weekend", "w1"), ("first days", "w1"),
-                      ("first ten days", "early"), ("second week", "w2"), ("third week", "w3"),
-                      ("last week", "wlast"), ("final week", "wlast"), ("last weekend", "wlast"),
-                      ("final weekend", "wlast"), ("last days", "wlast"), ("final days", "wlast"),
-                      ("last ten days", "late"), ("final ten days", "late"),
-                      ("beginning", "early"), ("start", "early"), ("end", "end"),
-                      ("middle", "mid"), ("early", "early"), ("mid", "mid"), ("late", "late")):  # fmt: skip
+    for key, code in (
+        ("first half", "h1"),
+        ("second half", "h2"),
+        ("latter half", "h2"),
+        ("first day", "d1"),
+        ("last day", "dlast"),
+        ("final day", "dlast"),
+        ("first week", "w1"),
+        ("first weekend", "w1"),
+        ("first days", "w1"),
+        ("first ten days", "early"),
+        ("second week", "w2"),
+        ("third week", "w3"),
+        ("last week", "wlast"),
+        ("final week", "wlast"),
+        ("last weekend", "wlast"),
+        ("final weekend", "wlast"),
+        ("last days", "wlast"),
+        ("final days", "wlast"),
+        ("last ten days", "late"),
+        ("final ten days", "late"),
+        ("beginning", "early"),
+        ("start", "early"),
+        ("end", "end"),
+        ("middle", "mid"),
+        ("early", "early"),
+        ("mid", "mid"),
+        ("late", "late"),
+    ):
         if key in w:
             return code
     return "mid"
 
 
-_PART_WORDS = {"early": "early", "mid": "mid", "late": "late", "end": "end", "h1": "first half",
-               "h2": "second half", "w1": "first week", "w2": "second week", "w3": "third week",
-               "wlast": "last week", "d1": "first day", "dlast": "last day"}  # fmt: skip
+_PART_WORDS = MappingProxyType(
+    {
+        "early": "early",
+        "mid": "mid",
+        "late": "late",
+        "end": "end",
+        "h1": "first half",
+        "h2": "second half",
+        "w1": "first week",
+        "w2": "second week",
+        "w3": "third week",
+        "wlast": "last week",
+        "d1": "first day",
+        "dlast": "last day",
+    }
+)
 
 
 def _span_of(p: _Partial, year: int) -> tuple[dt.date, dt.date, str]:
@@ -646,22 +888,37 @@ def _span_of(p: _Partial, year: int) -> tuple[dt.date, dt.date, str]:
         return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
     if p.unit == "season":
         start = dt.date(year, p.n, 1)
-        last = _add_months(start, 2)
-        return start, _month_end(last.year, last.month), "interval"
+        final = _add_months(start, 2)
+        return start, _month_end(final.year, final.month), "interval"
     if p.unit == "quarter":
         first = 3 * (p.n - 1) + 1
         return dt.date(year, first, 1), _month_end(year, first + 2), "interval"
     if p.unit in ("decade", "century"):
         size = 10 if p.unit == "decade" else 100
         lo, hi = {"early": (0, 0.3), "mid": (0.3, 0.7), "late": (0.7, 1.0)}.get(p.part, (0, 1.0))
-        return dt.date(year + round(size * lo), 1, 1), dt.date(year + round(size * hi) - 1, 12, 31), "interval"
+        return (
+            dt.date(year + round(size * lo), 1, 1),
+            dt.date(year + round(size * hi) - 1, 12, 31),
+            "interval",
+        )
     if p.unit == "part":
         code = p.part.split("|")[0]
         if p.month is not None:
             last = calendar.monthrange(year, p.month)[1]
-            days = {"early": (1, 10), "mid": (11, 20), "late": (21, last), "end": (21, last),
-                    "h1": (1, 15), "h2": (16, last), "w1": (1, 7), "w2": (8, 14), "w3": (15, 21),
-                    "wlast": (last - 6, last), "d1": (1, 1), "dlast": (last, last)}[code]  # fmt: skip
+            days = {
+                "early": (1, 10),
+                "mid": (11, 20),
+                "late": (21, last),
+                "end": (21, last),
+                "h1": (1, 15),
+                "h2": (16, last),
+                "w1": (1, 7),
+                "w2": (8, 14),
+                "w3": (15, 21),
+                "wlast": (last - 6, last),
+                "d1": (1, 1),
+                "dlast": (last, last),
+            }[code]
             prec = "day" if days[0] == days[1] else "interval"
             return dt.date(year, p.month, days[0]), dt.date(year, p.month, days[1]), prec
         months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "end": (10, 12), "h1": (1, 6),
@@ -721,7 +978,10 @@ def _place_year(p: _Partial, ctx: _Ctx, atom: _Atom) -> tuple[int, str]:
     if cue and end < doc:
         nxt = _span_of(p, year + 1)[0]
         if nxt - doc <= dt.timedelta(days=330):
-            return year + 1, f"future reference ('{cue}'): the next {_describe(p)} after {_DOC} {doc}"
+            return (
+                year + 1,
+                f"future reference ('{cue}'): the next {_describe(p)} after {_DOC} {doc}",
+            )
     if start > doc + _AHEAD and not cue:
         return year - 1, (
             f"year taken from {_DOC} {doc}, minus one: {year} would put it more than two months"
@@ -735,7 +995,10 @@ def _place_year(p: _Partial, ctx: _Ctx, atom: _Atom) -> tuple[int, str]:
         if not same and p.month and p.day:
             alt = weekday_year(p.month, p.day, p.weekday, candidates=(year - 1, year + 1))
             if alt is not None:
-                return alt, f"year {alt} from the weekday ({WEEKDAYS[p.weekday]}), near {_DOC} {doc}"
+                return (
+                    alt,
+                    f"year {alt} from the weekday ({WEEKDAYS[p.weekday]}), near {_DOC} {doc}",
+                )
     return year, f"year taken from {_DOC} {doc}"
 
 
@@ -761,7 +1024,9 @@ def _resolve_partial(p: _Partial, ctx: _Ctx, atom: _Atom, *, year: int | None = 
     notes = [note] if note else []
     if p.unit == "part":
         what = _MONTH_NAMES[p.month - 1] if p.month else str(y)
-        notes.append(f"'{_PART_WORDS.get(p.part.split('|')[0], p.part)}' of {what} read as {start}..{end}")
+        notes.append(
+            f"'{_PART_WORDS.get(p.part.split('|')[0], p.part)}' of {what} read as {start}..{end}"
+        )
     elif p.unit == "season":
         notes.append(f"season read as {start}..{end}")
     elif p.unit in ("decade", "century"):
@@ -771,7 +1036,9 @@ def _resolve_partial(p: _Partial, ctx: _Ctx, atom: _Atom, *, year: int | None = 
     if p.part == "slashed-ambiguous":
         notes.append("numeric date with both parts ≤ 12 read month-first (US style)")
     if p.weekday is not None and p.year is not None and start.weekday() != p.weekday:
-        notes.append(f"the text says {WEEKDAYS[p.weekday]} but {start} is a {WEEKDAYS[start.weekday()]}")
+        notes.append(
+            f"the text says {WEEKDAYS[p.weekday]} but {start} is a {WEEKDAYS[start.weekday()]}"
+        )
     return _Resolved(start, end, prec, "; ".join(notes))
 
 
@@ -798,14 +1065,16 @@ def _resolve_rel_season(p: _Partial, ctx: _Ctx) -> _Resolved:
     doc = ctx.published
     if doc is None:
         raise _Unread("relative date and no document date")
-    candidates = [(y, *_span_of(p, y)[:2]) for y in range(doc.year - 2, doc.year + 2)]
+    candidates = [_span_of(p, y)[:2] for y in range(doc.year - 2, doc.year + 2)]
     if p.part == "next":
-        y, s, e = next(c for c in candidates if c[1] > doc)
+        s, e = next(c for c in candidates if c[0] > doc)
     elif p.part in ("last", "this past"):
-        y, s, e = [c for c in candidates if c[2] < doc][-1]
+        s, e = [c for c in candidates if c[1] < doc][-1]
     else:  # this: the one containing the date, else the nearest ahead
-        y, s, e = next(c for c in candidates if c[2] >= doc)
-    return _Resolved(s, e, "interval", f"'{p.part} {_season_name(p.n)}' relative to {_DOC} {doc}: {s}..{e}")
+        s, e = next(c for c in candidates if c[1] >= doc)
+    return _Resolved(
+        s, e, "interval", f"'{p.part} {_season_name(p.n)}' relative to {_DOC} {doc}: {s}..{e}"
+    )
 
 
 def _season_name(n: int) -> str:
@@ -839,7 +1108,9 @@ def _resolve_relative(atom: _Atom, ctx: _Ctx) -> _Resolved:
         if "tomorrow" in low:
             return _Resolved(doc + one, doc + one, "day", f"tomorrow: the day after {_DOC} {doc}")
         if "last night" in low:
-            return _Resolved(doc - one, doc - one, "day", f"last night: the evening before {_DOC} {doc}")
+            return _Resolved(
+                doc - one, doc - one, "day", f"last night: the evening before {_DOC} {doc}"
+            )
         return _Resolved(doc, doc, "day", f"'{low}': {_DOC} {doc}")
     if kind == "relp":
         rp, unit = " ".join(g["rp"].lower().split()), g["unit"].lower()
@@ -856,7 +1127,9 @@ def _resolve_relative(atom: _Atom, ctx: _Ctx) -> _Resolved:
             what = {-1: "the calendar week (Monday–Sunday) before", 0: "the calendar week of",
                     1: "the calendar week after"}[shift]  # fmt: skip
             if unit == "weekend":
-                what = {-1: "the weekend before", 0: "the weekend of", 1: "the weekend after"}[shift]
+                what = {-1: "the weekend before", 0: "the weekend of", 1: "the weekend after"}[
+                    shift
+                ]
             prec = "interval"
         elif unit == "month":
             first = _add_months(doc.replace(day=1), shift)
@@ -925,14 +1198,16 @@ def _resolve_relative(atom: _Atom, ctx: _Ctx) -> _Resolved:
             what = f"the first {_MONTH_NAMES[month - 1]} after the month of {_DOC} {doc}"
         else:
             year, what = doc.year, f"the {_MONTH_NAMES[month - 1]} of the year of {_DOC} {doc}"
-        return _Resolved(dt.date(year, month, 1), _month_end(year, month), "month", f"'{low}': {what}")
+        return _Resolved(
+            dt.date(year, month, 1), _month_end(year, month), "month", f"'{low}': {what}"
+        )
     if kind == "ordinal":
         day = int(g["d"])
-        shift = {"last": -1, "next": 1, "this": 0}.get((g.get("orel") or "").lower())
-        base = doc.replace(day=1)
-        if shift is None:
-            shift = -1 if day > doc.day and not _future(ctx, atom) else 0
-        first = _add_months(base, shift)
+        given = {"last": -1, "next": 1, "this": 0}.get((g.get("orel") or "").lower())
+        shift = (
+            given if given is not None else -1 if day > doc.day and not _future(ctx, atom) else 0
+        )
+        first = _add_months(doc.replace(day=1), shift)
         try:
             d = first.replace(day=day)
         except ValueError as err:
@@ -944,7 +1219,12 @@ def _resolve_relative(atom: _Atom, ctx: _Ctx) -> _Resolved:
               "new year's day": (1, 1), "new year's eve": (12, 31)}[h]  # fmt: skip
         p = _Partial(int(g["y"]) if g.get("y") else None, *md)
         r = _resolve_partial(p, ctx, atom)
-        return _Resolved(r.start, r.end, r.precision, "; ".join(filter(None, [f"{h}: {md[1]} {_MONTH_NAMES[md[0] - 1]}", r.note])))
+        return _Resolved(
+            r.start,
+            r.end,
+            r.precision,
+            "; ".join(filter(None, [f"{h}: {md[1]} {_MONTH_NAMES[md[0] - 1]}", r.note])),
+        )
     raise _Unread(f"not understood ({kind})")
 
 
@@ -1000,7 +1280,9 @@ def _resolve(atom: _Atom, ctx: _Ctx) -> _Resolved:
         ra = _resolve_partial(a, ctx, atom)
         if b is None:
             return ra
-        rb = _resolve_partial(b, ctx, atom, year=ra.start.year if ra.start and a.year is None else None)
+        rb = _resolve_partial(
+            b, ctx, atom, year=ra.start.year if ra.start and a.year is None else None
+        )
         return _join(ra, rb)
     return _resolve_relative(atom, ctx)
 
@@ -1092,6 +1374,7 @@ def find_dates(
     >>> [(u.text, u.why) for u in unread]
     [('over a month', 'duration, not a date')]
     """
+    published = _as_date(published)
     found, unread, kept = _find(text, published, lenient=False)
     if spans:
         ctx = _Ctx(text, published, _known_years(kept))
@@ -1146,7 +1429,12 @@ def _find(
                     "since: open-ended (no document date after the start)", r.note])))  # fmt: skip
             found.append(_span(text, start, end, r))
         except _Unread as why:
-            if atom.kind == "narr" and nxt is not None and nxt.start == atom.end + 1 and nxt.kind in _DATED:
+            if (
+                atom.kind == "narr"
+                and nxt is not None
+                and nxt.start == atom.end + 1
+                and nxt.kind in _DATED
+            ):
                 offset = _offset(atom, nxt, ctx)
                 if offset is not None:
                     found.append(_span(text, atom.start, nxt.end, offset))
@@ -1265,8 +1553,14 @@ def _add_spacy(
         taken.append((start, end))
 
 
-_FREQUENCY = re.compile(r"(?i:\b(?:annual(?:ly)?|daily|weekly|monthly|yearly|every|each|per|once|twice)\b)")
+_FREQUENCY = re.compile(
+    r"(?i:\b(?:annual(?:ly)?|daily|weekly|monthly|yearly|every|each|per|once|twice)\b)"
+)
 _AGE = re.compile(r"(?i:\b(?:\d+|[a-z]+)[-\s]+(?:years?|months?)[-\s]+old\b|\bage[ds]?\b)")
+_UNIT_WORD = re.compile(
+    r"(?i:\b(?:days?|weeks?|months?|years?|decades?|centur(?:y|ies)|hours?|nights?)\b)"
+)
+_QUANTITY = re.compile(rf"(?i:\b(?:{_NUMW}|half|quarter|dozen|hundreds|thousands)\b)")
 _VAGUE = re.compile(r"(?i:\b(?:recent(?:ly)?|now|currently|former(?:ly)?|past|present|future|"
                     r"once|soon|then|nowadays|lately|these\s+days|those\s+days)\b)")  # fmt: skip
 
@@ -1282,6 +1576,10 @@ def _normalise_span(expr: str, published: dt.date | None) -> tuple[TimeSpan | No
         return None, "age, not a date"
     if _FREQUENCY.search(expr):
         return None, "recurring (a frequency), not a date"
+    if _UNIT_WORD.search(expr) and not _TRUSTED.search(expr):
+        if _QUANTITY.search(expr):
+            return None, "duration, not a date"
+        return None, "vague, or relative to another event"
     r = _dateparser(expr, published)
     if r is not None:
         return TimeSpan(r.start, r.end, r.precision, expr, 0, len(expr), r.note), ""
@@ -1311,7 +1609,7 @@ def _dateparser(expr: str, published: dt.date | None) -> _Resolved | None:
         return None  # without a document date, only absolute dates are trusted
     try:
         data = DateDataParser(languages=["en"], settings=settings).get_date_data(expr)
-    except Exception:  # dateparser raises assorted errors on odd input
+    except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd input
         return None
     if data is None or data.date_obj is None:
         return None
@@ -1352,4 +1650,9 @@ def normalise(expr: str, *, published: dt.date | None) -> TimeSpan | None:
     TimeSpan(start=datetime.date(2020, 7, 1), end=datetime.date(2020, 7, 31),
              precision='month', text='July 2020', char_start=0, char_end=9, note='')
     """
-    return _normalise_span(expr, published)[0]
+    return _normalise_span(expr, _as_date(published))[0]
+
+
+def _as_date(value: dt.date | None) -> dt.date | None:
+    """A datetime passed as the document date is taken as its date (they do not compare)."""
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -158,6 +158,10 @@ def _expand(item: str | os.PathLike[str], problems: list[str]) -> Iterator[str]:
         problems.append(f"skipped {name}: no such file or folder")
 
 
+#: Files in a folder of articles that describe the folder instead (read only when named explicitly).
+_NOT_ARTICLES = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE", "COPYING"})
+
+
 def _walk(folder: Path, problems: list[str]) -> Iterator[str]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -165,6 +169,10 @@ def _walk(folder: Path, problems: list[str]) -> Iterator[str]:
             if f.startswith("."):
                 continue
             full = os.path.join(root, f)
+            if f.split(".")[0].upper() in _NOT_ARTICLES:
+                problems.append(f"skipped {full}: a {f.split('.')[0]} file describes the folder, it is not an article "
+                                "(name it explicitly to read it)")
+                continue
             if _supported(full, problems):
                 yield full
 
@@ -200,9 +208,11 @@ def _read_source(
             except _Skip as why:
                 problems.append(f"skipped {source}#{n}: {why}")
                 continue
+            doc_id = f"{base}#{n}"
             docs.append(
-                _document(f"{base}#{n}", body, meta, source=source, date=date, mtime=mtime,
-                          encoding=encoding)  # fmt: skip
+                _document(
+                    doc_id, body, meta, source=source, date=date, mtime=mtime, encoding=encoding
+                )
             )
         if not docs and not records:
             raise _Skip("no records found (expected an object or a list of objects)")
@@ -225,7 +235,11 @@ def _kind(source: str, text: str) -> str:
     head = text.lstrip()[:200].lower()
     if head.startswith(("{", "[")):
         first = head.split("\n", 1)[0].rstrip()
-        return "jsonl" if head.startswith("{") and first.endswith("}") and "\n" in text.strip() else "json"
+        return (
+            "jsonl"
+            if head.startswith("{") and first.endswith("}") and "\n" in text.strip()
+            else "json"
+        )
     if head.startswith(("<!doctype html", "<html")) or "<body" in head:
         return "html"
     return "text"
@@ -250,6 +264,7 @@ def _document(
     header = _header(body)
     title = meta.title or header.title or _first_line_title(body)
     url, publisher = meta.url or header.url, meta.publisher or header.publisher
+    published: dt.date | None
     if date is not None:
         published, note = date, "given explicitly (date argument)"
     elif meta.published is not None:
@@ -319,8 +334,23 @@ def _decode(data: bytes) -> tuple[str, str]:
     return _newlines(text), f"{codec} (detected)"
 
 
-_LATIN = frozenset({"ascii", "latin_1", "iso8859_1", "iso8859_2", "iso8859_9", "iso8859_15", "cp1250",
-                    "cp1252", "cp1254", "mac_roman", "mac_latin2", "cp850", "cp858"})  # fmt: skip
+_LATIN = frozenset(
+    {
+        "ascii",
+        "latin_1",
+        "iso8859_1",
+        "iso8859_2",
+        "iso8859_9",
+        "iso8859_15",
+        "cp1250",
+        "cp1252",
+        "cp1254",
+        "mac_roman",
+        "mac_latin2",
+        "cp850",
+        "cp858",
+    }
+)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -373,12 +403,16 @@ def _json_records(
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as err:
-                problems.append(f"skipped {source}#{n}: invalid JSON: {err.msg} (column {err.colno})")
+                problems.append(
+                    f"skipped {source}#{n}: invalid JSON: {err.msg} (column {err.colno})"
+                )
                 continue
             if isinstance(value, dict):
                 records.append((n, value))
             else:
-                problems.append(f"skipped {source}#{n}: a JSON {type(value).__name__}, not an object")
+                problems.append(
+                    f"skipped {source}#{n}: a JSON {type(value).__name__}, not an object"
+                )
         return records
     try:
         value = json.loads(text)
@@ -445,7 +479,7 @@ def _meta_date(value: Any) -> dt.date | None:
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > 1e11 else value
         try:
-            return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str):
@@ -467,8 +501,24 @@ def _meta_date(value: Any) -> dt.date | None:
 
 # --------------------------------------------------------------------------- HTML
 
-_SKIP_TAGS = frozenset({"script", "style", "nav", "header", "footer", "aside", "noscript",
-                        "template", "svg", "form", "button", "iframe", "select", "head"})  # fmt: skip
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "noscript",
+        "template",
+        "svg",
+        "form",
+        "button",
+        "iframe",
+        "select",
+        "head",
+    }
+)
 _BLOCK_TAGS = frozenset({"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
                          "blockquote", "section", "article", "main", "pre", "dd", "dt",
                          "figcaption", "table", "ul", "ol", "hr", "td", "th", "body"})  # fmt: skip
@@ -623,7 +673,12 @@ def _from_html(html: str) -> tuple[str, _Meta]:
     parser.close()
     meta = parser.meta
     ld = _json_ld(parser.ld)
-    title = meta.get("og:title") or " ".join(parser.title.split()) or ld.get("headline", "") or parser.h1
+    title = (
+        meta.get("og:title")
+        or " ".join(parser.title.split())
+        or ld.get("headline", "")
+        or parser.h1
+    )
     publisher = meta.get("og:site_name") or ld.get("publisher", "") or meta.get("publisher", "")
     url = parser.canonical or meta.get("og:url", "")
     published, note = None, ""
@@ -672,7 +727,9 @@ _HEADER = re.compile(
     r"\s*[:\-–]?\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_FIELD = re.compile(r"^\W{0,3}(?P<key>title|url|source|publisher)\s*:\s*(?P<rest>\S.*)$", re.IGNORECASE)
+_FIELD = re.compile(
+    r"^\W{0,3}(?P<key>title|url|source|publisher)\s*:\s*(?P<rest>\S.*)$", re.IGNORECASE
+)
 
 
 def _header(body: str) -> _Meta:
@@ -723,13 +780,23 @@ def _first_line_title(body: str) -> str:
 
 _MON_RE = "|".join(sorted((m for m in MONTHS), key=len, reverse=True))
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z.'’\- ]{1,40}?(?:\s*,\s*[A-Z][A-Za-z.'’\- ]{1,40}?)?)\s*,\s*"
-    rf"(?P<date>(?:(?P<mon>(?i:{_MON_RE}))\.?\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<mon2>(?i:{_MON_RE}))\.?)"
+    r"^\s*(?P<place>(?:[A-Z][A-Z.'’\- ]{1,40}?|[A-Z][a-z.'’\-]+(?:\s+[A-Z][a-z.'’\-]+){0,2})"
+    r"(?:\s*,\s*[A-Z][A-Za-z.'’\- ]{1,40}?)?)\s*,\s*"
+    rf"(?P<date>(?:(?P<mon>(?i:{_MON_RE}))\.?\s+(?P<day>\d{{1,2}})"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<mon2>(?i:{_MON_RE}))\.?)"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?)(?=\s*(?:[.,:;|/(\-–—]|$))"
 )
+_NOT_PLACES = frozenset(
+    ["on", "in", "since", "by", "until", "from", "after", "before", "yesterday", "today", "last",
+     "early", "late", "this", "next", "during", "as", "at", "for", "and", "but", "the", "then",
+     *(w.lower() for w in WEEKDAYS)]
+)  # fmt: skip
 _WEEKDAY_MENTION = re.compile(
-    r"(?:\b(?P<on>[Oo]n|[Ll]ast|[Ss]ince|[Bb]y|[Uu]ntil)\s+)?\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b"
-    rf"(?:,?\s+(?:(?P<mon>{_MON_RE.title()})\.?\s+(?P<day>\d{{1,2}})\b|(?P<day2>\d{{1,2}})\s+(?P<mon2>{_MON_RE.title()})\b))?"
+    r"(?:\b(?P<on>[Oo]n|[Ll]ast|[Ss]ince|[Bb]y|[Uu]ntil)\s+)?\b(?P<wd>"
+    + "|".join(WEEKDAYS)
+    + r")\b"
+    rf"(?:,?\s+(?:(?P<mon>{_MON_RE.title()})\.?\s+(?P<day>\d{{1,2}})\b"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<mon2>{_MON_RE.title()})\b))?"
 )
 
 
@@ -739,6 +806,8 @@ def _from_dateline(body: str, *, mtime: dt.date | None) -> tuple[dt.date | None,
         s = line.strip()
         if s and not (_HEADER.match(s) or _FIELD.match(s)):
             m = _DATELINE.match(line)
+            if m is not None and m.group("place").split()[0].lower() in _NOT_PLACES:
+                m = None  # "On Tuesday, November 16, ..." opens a sentence, not a dateline
             break
     if m is None:
         return None, "no publication date found (give one with the date argument)"
@@ -766,13 +835,21 @@ def _specific(span: TimeSpan) -> bool:
     return span.precision != "interval" or (span.end - span.start).days <= 366
 
 
+_YEAR_RE = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
+
 #: How strongly a weekday mention supports a year, by days before the dateline date.
 _WEEKDAY_WEIGHT = (1.0, 0.8, 0.4, 0.2, 0.1, 0.05, 0.02)
 
 
-def _dateline_year(body: str, month: int, day: int, *, mtime: dt.date | None) -> tuple[int | None, str]:
+def _dateline_year(
+    body: str, month: int, day: int, *, mtime: dt.date | None
+) -> tuple[int | None, str]:
     head = body[:_HEAD]
     found = [s for s in find_dates(head, published=None)[0] if _specific(s)]
+    for span in found:  # the same day written with its year: "... on November 17, 2021"
+        first = span.start
+        if first and (first.month, first.day) == (month, day) and _YEAR_RE.search(span.text):
+            return first.year, f"from '{span.text}' in the text"
     years = sorted({d.year for s in found for d in (s.start, s.end) if d is not None})
     mentions = list(_WEEKDAY_MENTION.finditer(head))
     if years and mentions:

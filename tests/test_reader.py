@@ -81,7 +81,9 @@ def test_utf16_without_bom(tmp_path: Path) -> None:
 
 def test_latin1_bytes_are_read(tmp_path: Path) -> None:
     path = tmp_path / "latin.txt"
-    path.write_bytes("Le ministre a déclaré que la réunion à Genève était « utile ».\n".encode("latin-1"))
+    path.write_bytes(
+        "Le ministre a déclaré que la réunion à Genève était « utile ».\n".encode("latin-1")
+    )
     doc = read_one(path)
     assert "déclaré que la réunion à Genève" in doc.text
     assert doc.encoding.endswith("(detected)")
@@ -109,8 +111,12 @@ def test_any_bytes_give_documents_or_problems(data: bytes, suffix: str) -> None:
 
 def test_huge_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
-    paragraph = "Convoys crossed the bridge on Tuesday while engineers cleared the road. " * 20 + "\n\n"
-    path.write_text("BAKU, Nov. 10 (AP) — " + paragraph * (10_000_000 // len(paragraph)), encoding="utf-8")
+    paragraph = (
+        "Convoys crossed the bridge on Tuesday while engineers cleared the road. " * 20 + "\n\n"
+    )
+    path.write_text(
+        "BAKU, Nov. 10 (AP) — " + paragraph * (10_000_000 // len(paragraph)), encoding="utf-8"
+    )
     doc = read_one(path)
     assert len(doc.text) > 9_900_000
     assert doc.published is not None  # from the file's modification time: the text names no year
@@ -142,8 +148,8 @@ def test_html_article_text_and_metadata() -> None:
          "One\nTwo three"),
         ("<html><head><title>T</title><body><p>Unclosed head, still read.</p></body></html>",
          "Unclosed head, still read."),
-        ("<html><body><article><p>Short.</p></article><article><p>The longer article wins here.</p>"
-         "</article></body></html>", "The longer article wins here."),
+        (("<html><body><article><p>Short.</p></article><article><p>The longer article wins here.</p>"
+          "</article></body></html>"), "The longer article wins here."),
         ("<html><body><p>Line<br>break and <pre>kept\n  pre</pre></p></body></html>",
          "Line\nbreak and\nkept\npre"),
     ],
@@ -164,7 +170,11 @@ def test_html_dates_from_time_and_json_ld(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     doc = read_one(path)
-    assert (doc.published, doc.publisher, doc.title) == (dt.date(2020, 10, 12), "Wire Three", "Wire")
+    assert (doc.published, doc.publisher, doc.title) == (
+        dt.date(2020, 10, 12),
+        "Wire Three",
+        "Wire",
+    )
     assert "JSON-LD" in doc.published_note
 
 
@@ -194,7 +204,9 @@ def test_jsonl_ids_are_line_numbers() -> None:
 
 def test_json_object_with_articles_key(tmp_path: Path) -> None:
     path = tmp_path / "wrapped.json"
-    path.write_text('{"status": "ok", "articles": [{"content": "A.", "title": "B"}, 7]}', encoding="utf-8")
+    path.write_text(
+        '{"status": "ok", "articles": [{"content": "A.", "title": "B"}, 7]}', encoding="utf-8"
+    )
     docs, problems = read_documents([path])
     assert [(d.id, d.text, d.title) for d in docs] == [("wrapped#1", "A.", "B")]
     assert problems == [f"skipped {path}#2: a JSON int, not an object"]
@@ -205,7 +217,9 @@ def test_broken_json_is_reported(tmp_path: Path) -> None:
     path.write_text('{"text": "unfinished', encoding="utf-8")
     docs, problems = read_documents([path])
     assert docs == []
-    assert problems == [f"skipped {path}: invalid JSON: Unterminated string starting at (line 1, column 10)"]
+    assert problems == [
+        f"skipped {path}: invalid JSON: Unterminated string starting at (line 1, column 10)"
+    ]
 
 
 def test_markdown_heading_is_the_title() -> None:
@@ -232,12 +246,17 @@ def test_dateline_year_from_weekday_consistency() -> None:
 def test_dateline_year_from_latest_year_mentioned() -> None:
     doc = read_one(DATA / "reuters_latest_year.txt")
     assert doc.published == dt.date(2020, 11, 9)
-    assert doc.published_note == "dateline 'Nov 9' + year 2020 from the latest year the text mentions"
+    assert (
+        doc.published_note == "dateline 'Nov 9' + year 2020 from the latest year the text mentions"
+    )
 
 
 def test_dateline_with_year() -> None:
     doc = read_one(DATA / "dated_dateline.txt")
-    assert (doc.published, doc.published_note) == (dt.date(2021, 11, 16), "from the dateline '16 November 2021'")
+    assert (doc.published, doc.published_note) == (
+        dt.date(2021, 11, 16),
+        "from the dateline '16 November 2021'",
+    )
 
 
 def test_ap_dateline_with_country(tmp_path: Path) -> None:
@@ -255,7 +274,9 @@ def test_ap_dateline_with_country(tmp_path: Path) -> None:
 
 def test_dateline_year_from_modification_time(tmp_path: Path) -> None:
     path = tmp_path / "undated.txt"
-    path.write_text("GORIS, March 3 — Farmers returned to their fields, the mayor said.", encoding="utf-8")
+    path.write_text(
+        "GORIS, March 3 — Farmers returned to their fields, the mayor said.", encoding="utf-8"
+    )
     stamp = dt.datetime(2019, 6, 1, 12).timestamp()
     os.utime(path, (stamp, stamp))
     doc = read_one(path)
@@ -265,7 +286,10 @@ def test_dateline_year_from_modification_time(tmp_path: Path) -> None:
 
 def test_date_argument_wins() -> None:
     doc = read_one(DATA / "page.html", date=dt.date(2022, 1, 2))
-    assert (doc.published, doc.published_note) == (dt.date(2022, 1, 2), "given explicitly (date argument)")
+    assert (doc.published, doc.published_note) == (
+        dt.date(2022, 1, 2),
+        "given explicitly (date argument)",
+    )
 
 
 def test_no_date_at_all(tmp_path: Path) -> None:
@@ -310,7 +334,7 @@ def test_same_stem_gets_distinct_ids(tmp_path: Path) -> None:
 
 
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
-    data = "MOSCOW, Nov 9 (Reuters) - A deal was signed.".encode()
+    data = b"MOSCOW, Nov 9 (Reuters) - A deal was signed."
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     docs, problems = read_documents("-")
     assert problems == []
@@ -323,12 +347,17 @@ def test_stdin_json(monkeypatch: pytest.MonkeyPatch) -> None:
     data = b'[{"text": "One."}, {"text": "Two.", "date": "2020-11-09"}]'
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     docs, _ = read_documents(["-"])
-    assert [(d.id, d.published) for d in docs] == [("stdin#1", None), ("stdin#2", dt.date(2020, 11, 9))]
+    assert [(d.id, d.published) for d in docs] == [
+        ("stdin#1", None),
+        ("stdin#2", dt.date(2020, 11, 9)),
+    ]
 
 
 def test_unknown_suffix_named_explicitly_is_sniffed(tmp_path: Path) -> None:
     path = tmp_path / "article.text"
-    path.write_text("<!DOCTYPE html><html><body><p>Sniffed as HTML.</p></body></html>", encoding="utf-8")
+    path.write_text(
+        "<!DOCTYPE html><html><body><p>Sniffed as HTML.</p></body></html>", encoding="utf-8"
+    )
     assert read_one(path).text == "Sniffed as HTML."
 
 
@@ -336,3 +365,31 @@ def test_raw_document_is_frozen() -> None:
     doc = read_one(DATA / "bom.txt")
     with pytest.raises(dataclasses.FrozenInstanceError):
         doc.text = "changed"  # type: ignore[misc]
+
+
+def test_dateline_year_from_the_same_date_in_the_text(tmp_path: Path) -> None:
+    path = tmp_path / "same.txt"
+    path.write_text(
+        "ANKARA, Oct. 5 — Officials confirmed that the meeting of Oct. 5, 2020 had been postponed.",
+        encoding="utf-8",
+    )
+    doc = read_one(path)
+    assert doc.published == dt.date(2020, 10, 5)
+    assert doc.published_note == "dateline 'Oct. 5' + year 2020 from 'Oct. 5, 2020' in the text"
+
+
+@pytest.mark.parametrize(
+    ("first_line", "published"),
+    [
+        ("Baku, Azerbaijan, Nov. 17 — Officials met on Wednesday.", dt.date(2021, 11, 17)),
+        ("Baku, November 17, AZERTAC. Officials met on Wednesday.", dt.date(2021, 11, 17)),
+        ("On Tuesday, November 16, officials met on Wednesday.", None),
+        ("Yesterday, November 16, officials met.", None),
+    ],
+)
+def test_title_case_datelines(tmp_path: Path, first_line: str, published: dt.date | None) -> None:
+    path = tmp_path / "dateline.txt"
+    path.write_text(
+        f"{first_line}\nThe ceasefire of November 10, 2020 still holds.\n", encoding="utf-8"
+    )
+    assert read_one(path).published == published
