@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -300,6 +300,7 @@ class Gazetteer:
     def _lookup(self, key: str, ctx: Context, limit: int, fuzzy: bool, form: str | None = None) -> list[Place]:
         # (raw score, row, how) per place id; the first way a place matched wins
         scored: dict[str, tuple[float, _Row | _Place, int, str]] = {}
+        matched: dict[str, str] = {}  # place id → the key it matched
         key = strip_article(key)
         base, feature = split_feature_word(key)
         hint_kinds = tuple(ctx.kinds) + (FEATURE_WORDS[feature] if feature else ())
@@ -308,15 +309,18 @@ class Gazetteer:
             for row in self._rows(k):
                 if row[3] not in scored:
                     scored[row[3]] = (-row[0], row, row[1], "")
+                    matched[row[3]] = k
             for up, match in self._user.get(k, ()):
                 static = rank.static_score(match, up.kind, up.population) + rank.USER_BONUS
-                scored[up.id] = (static, up, match, "user place")
+                scored[up.id] = (static, up, match, "")
+                matched[up.id] = k
         if not scored and fuzzy:
             for k, sim in self._fuzzy_keys(base):
                 for row in self._rows(k):
                     if row[3] not in scored:
                         raw = -row[0] - rank.MATCH_WEIGHT[row[1]] + rank.FUZZY_WEIGHT * sim
                         scored[row[3]] = (raw, row, -1, f"fuzzy match '{k}' ({sim:.0%})")
+                        matched[row[3]] = k
         if not scored:
             return []
         namesakes = self._city_namesakes(scored) if not feature else {}
@@ -362,7 +366,8 @@ class Gazetteer:
                 terms.append(f"the city {namesakes[pid]} is meant more often")
             ranked.append((raw, pid, rec, match, terms))
         ranked.sort(key=lambda t: (-t[0], t[1]))
-        return [self._make(raw, rec, match, terms) for raw, _, rec, match, terms in ranked[:limit]]
+        return [replace(self._make(raw, rec, match, terms), matched=matched[pid])
+                for raw, pid, rec, match, terms in ranked[:limit]]
 
     def _city_namesakes(self, scored: dict[str, tuple[float, _Row | _Place, int, str]]) -> dict[str, str]:
         """Admin units named like a city that holds a quarter of their people: the bare name means the city."""
