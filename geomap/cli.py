@@ -125,11 +125,21 @@ def geoparse(ctx: click.Context, files: tuple[str, ...], date_: str | None, fmt:
 def extract(ctx: click.Context, files: tuple[str, ...], outputs: tuple[str, ...], date_: str | None,
             report_path: str | None) -> None:
     """Extract dated, placed events from articles."""
-    from .outputs import events_to_frame, write_events, write_report
+    from .outputs import check_output, events_to_frame, write_events, write_report
 
+    try:
+        for out in outputs:
+            check_output(out)
+    except GeomapError as err:
+        _fail(str(err))
     gp = _geoparser(ctx)
     try:
         events, docs, report = gp.extract(list(files), date=_date(date_), progress=not ctx.obj["quiet"])
+        if not docs:
+            for line in report.lines():
+                click.echo(f"geomap: {line}", err=True)
+            _fail("no readable document among the inputs; geomap reads .txt .md .html .json .jsonl files, "
+                  "folders and globs", code=1)
         frame = events_to_frame(events)
         for out in outputs:
             write_events(frame, out)

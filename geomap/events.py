@@ -44,7 +44,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("armed_clash", re.compile(
         r"\bclash\w*|\bfighting\b|\bfought\b|\bbattles?\b|\bcombat\b|\boffensive\b|\bcounter-?offensive\b|"
         r"\bskirmish\w*|\bambush\w*|\bmilitary (?:attack|action|operation)s?|\bincursion\b|"
-        r"\battack(?:ed|s)? (?:on )?(?:\w+ )?(?:positions|posts|troops|military|forces)|\bfirefight\w*", re.I)),
+        r"\battack(?:ed|s)? (?:on )?(?:\w+ )?(?:positions|posts|troops|military|forces)|\bfirefight\w*|"
+        r"\b(?:exchanged|opened|returned) fire\b|\bgunfire\b|\bunder (?:heavy )?fire\b", re.I)),
     ("shelling", re.compile(
         r"\bshell(?:ed|ing|s)?\b|\bartillery\b|\brockets?\b|\bmissiles?\b|\bdrones? strikes?|\bbombard\w*|"
         r"\bair ?strikes?|\bmortars?\b|\bcluster munitions", re.I)),
@@ -86,7 +87,9 @@ _NUM_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "hundred": 100,
 }
-_NUM = r"(\d[\d,]*|" + "|".join(_NUM_WORDS) + r")"
+_NUM = r"\b(\d[\d,]*|" + "|".join(_NUM_WORDS) + r")\b"
+_MONTH_BEFORE = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:in|on|since|of|by))\s*$", re.I)
 _FATAL = [
     re.compile(_NUM + r"(?: \w+){0,3} (?:were |was |have been |had been )?(?:killed|dead|died|lost their lives)", re.I),
     re.compile(r"(?:killing|killed|death toll (?:rose |climbed )?(?:to|of)) (?:at least )?" + _NUM, re.I),
@@ -158,11 +161,15 @@ def classify(sentence: str) -> tuple[str, float] | None:
 def fatalities(sentence: str) -> int | None:
     """The number of dead a sentence states, if it states one."""
     for pat in _FATAL:
-        m = pat.search(sentence)
-        if m:
+        for m in pat.finditer(sentence):
             word = m.group(1).lower().replace(",", "")
             n = int(word) if word.isdigit() else _NUM_WORDS.get(word)
-            if n is not None and n < 1_000_000:
+            if n is None or n >= 1_000_000 or (word.isdigit() and 1900 <= n <= 2100):
+                continue
+            before = sentence[:m.start(1)]
+            if word.isdigit() and (_MONTH_BEFORE.search(before) or re.search(r"\d\s*$", before)):
+                continue  # "on July 12 killed four": a date, not a toll
+            if m.start(1) == m.start() or pat is _FATAL[1]:
                 return n
     return None
 
@@ -185,7 +192,10 @@ def actors(sentence: Sentence, demonyms: Sequence[Span], entities: Sequence[Span
 
 
 def _metonymic(text: str, m: Mention) -> bool:
-    """"Yerevan said", "Baku put the blame": a capital standing for its government."""
+    """"Yerevan said", "Baku put the blame": a capital standing for its government
+    (not "a shop owner in Ganja said")."""
+    if re.search(r"\b(?:in|at|near|from|of|outside|around)\s+(?:the\s+)?$", text[max(0, m.char_start - 12):m.char_start], re.I):
+        return False
     return bool(_REPORTING.match(text[m.char_end:m.char_end + 40]))
 
 
@@ -208,18 +218,29 @@ def _qualifier(text: str, m: Mention) -> bool:
     return bool(_OF_TITLE.search(before[-40:]) or _REACTION_FROM.search(before))
 
 
-_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z\u00c0-\u024f .'\-/]{1,60}?)(?:,| \(| -| \u2013| \u2014)")
+_DATELINE = re.compile(
+    r"^(?!(?:On|In|At|By|For|From|Since|After|Before|During|The|A|An|As|Yesterday|Today|Last|This|Early|Late|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)([A-Z][\w\u00c0-\u024f.'\-]*(?:[ /][A-Z][\w\u00c0-\u024f.'\-]*){0,3})"
+    r"(?:,(?: [A-Z][\w\u00c0-\u024f.'\-]*)?,? (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})|"
+    r" \(| -| \u2013| \u2014)")
+_HEADER_LINES = re.compile(r"\s*(?:(?:date|dated|published|by|source)\b[^\n]*\n\s*)*", re.I)
 
 
-def dateline_places(text: str, mentions: Sequence[Mention]) -> tuple[Place, ...]:
-    """Places of a dateline ("STOCKHOLM, November 17." / "BAKU/YEREVAN, Sept. 27 (Agency) –")."""
-    first_line = text.lstrip()[:120].split("\n", 1)[0]
+def dateline_places(text: str, mentions: Sequence[Mention]) -> tuple[tuple[Place, ...], int, int]:
+    """Places of a dateline ("STOCKHOLM, November 17." / "BAKU/YEREVAN, Sept. 27 (Agency) –"),
+    where its places end and where the whole dateline ends (-1, -1 without one)."""
+    lead = _HEADER_LINES.match(text)
+    offset = lead.end() if lead else 0
+    first_line = text[offset:offset + 160].split("\n", 1)[0]
     m = _DATELINE.match(first_line)
     if not m:
-        return ()
-    offset = len(text) - len(text.lstrip())
+        return (), -1, -1
     end = offset + m.end(1)
-    return tuple(dict.fromkeys(x.place for x in mentions if x.place is not None and x.char_end <= end))
+    stop = re.search(r"\s[\u2013\u2014-]\s|\)\s*[\u2013\u2014-]|/\.|\.\s", first_line[m.end(1):])
+    whole = offset + m.end(1) + (stop.end() if stop else 0)
+    places = tuple(dict.fromkeys(x.place for x in mentions
+                                 if x.place is not None and offset <= x.char_start and x.char_end <= end))
+    return places, end if places else -1, whole
 
 
 def _specific(m: Mention) -> int:
@@ -265,15 +286,19 @@ def assemble(
 ) -> list[Event]:
     """The events of one document."""
     events: list[Event] = []
-    datelines = dateline_places(text, mentions)
+    datelines, dateline_end, dateline_stop = dateline_places(text, mentions)
     dateline = datelines[0] if len(datelines) == 1 else None
-    dateline_end = max((m.char_end for m in mentions if m.place in datelines and m.char_start < 80), default=-1)
     focus = main_place([m for m in mentions if m.char_end > dateline_end
                         and not _metonymic(text, m) and not _qualifier(text, m)])
     last_date: TimeSpan | None = None
     last_para = -1
     for sent in sentences(text):
-        own_dates = [d for d in dates if d.char_start >= sent.start and d.char_end <= sent.end and d.start]
+        own_dates = [d for d in dates if d.char_start >= sent.start and d.char_end <= sent.end and d.start
+                     and d.char_start >= dateline_stop]
+        if dateline_stop > sent.start and last_date is None:
+            # the dateline's date (the day of the dispatch) is what the lead sentence inherits
+            lead = [d for d in dates if sent.start <= d.char_start < dateline_stop and d.start]
+            last_date = lead[0] if lead else None
         if sent.paragraph != last_para:
             last_para = sent.paragraph
         typed = classify(sent.text)

@@ -35,9 +35,17 @@ def events_to_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
     return frame
 
 
+CSV_COLUMNS = (
+    "event_id", "event_date", "event_date_end", "year", "time_precision", "date_precision", "event_type",
+    "sub_event_type", "geomap_type", "actor1", "actor2", "actors", "country", "location", "place_id",
+    "place_kind", "latitude", "longitude", "geo_precision", "source", "sources", "notes", "fatalities",
+    "confidence", "resolution", "date_note",
+)
+
+
 def acled_columns(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     """The events as an ACLED-like table (plus geomap's own columns)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rec in frame.to_dict("records"):
         etype, sub = ACLED_TYPES.get(rec["event_type"], ACLED_TYPES["other"])
         actors = list(rec.get("actors") or [])
@@ -71,15 +79,21 @@ def acled_columns(frame: gpd.GeoDataFrame) -> pd.DataFrame:
             "resolution": rec.get("resolution") or "",
             "date_note": rec.get("date_note") or "",
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """The output path, if its suffix is one geomap writes (checked before any work is done)."""
+    out = Path(path)
+    if out.suffix.lower() not in FORMATS:
+        raise InputError(f"cannot write {out.name!r}: expected a file ending in {', '.join(FORMATS)}")
+    return out
 
 
 def write_events(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
     """Write events to .geojson, .csv, .gpkg or .parquet (chosen by suffix)."""
-    out = Path(path)
+    out = check_output(path)
     suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(f"cannot write {out.name!r}: expected one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         acled_columns(frame).to_csv(out, index=False)

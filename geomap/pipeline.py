@@ -45,7 +45,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"skipped: {s}" for s in self.skipped]
+        out = [s if s.startswith("skipped") else f"skipped: {s}" for s in self.skipped]
         out += [f"{doc}: place not resolved: {m.text!r} at {m.char_start}-{m.char_end} ({m.why_unresolved})"
                 for doc, m in self.unresolved]
         out += [f"{doc}: date not read: {u.text!r} at {u.char_start}-{u.char_end} ({u.why})"
