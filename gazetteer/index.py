@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from .place import Place
 from .userplaces import load_user_places
 
 INDEX_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
-_CANDIDATES = 300
+_CANDIDATES = 80
 _FUZZY_CUTOFF = 82.0
 _SQL = (
     "SELECT n.srank, n.match, p.pid, p.id, p.name, p.kind, p.country, p.admin1, p.admin2, "
@@ -108,7 +108,7 @@ class _Reverse:
 
 @dataclass
 class _Fuzzy:
-    buckets: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+    buckets: dict[tuple[str, str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 class Gazetteer:
@@ -155,6 +155,10 @@ class Gazetteer:
         self._cache: OrderedDict[tuple[Any, ...], tuple[Place, ...]] = OrderedDict()
         self._cache_size = cache_size
         self._shapes: dict[int, BaseGeometry | None] = {}
+        try:
+            self._shaped = frozenset(pid for (pid,) in self._con.execute("SELECT pid FROM shapes"))
+        except sqlite3.DatabaseError as err:
+            raise self._damaged(err) from err
         self._reverse: _Reverse | None = None
         self._fuzzy: _Fuzzy | None = None
         self._user: dict[str, list[tuple[_Place, int]]] = defaultdict(list)
@@ -323,9 +327,9 @@ class Gazetteer:
                         matched[row[3]] = k
         if not scored:
             return []
-        namesakes = self._city_namesakes(scored) if not feature else {}
+        namesakes = self._city_namesakes(scored) if not feature and len(scored) > 1 else {}
         spelled: set[int] = set()
-        if form is not None:
+        if form is not None and len(scored) > 1:
             pids = [rec[2] for _, rec, _, _ in scored.values() if not isinstance(rec, _Place)]
             marks = ",".join("?" * len(pids))
             spelled = {r[0] for r in self._con.execute(
@@ -366,8 +370,7 @@ class Gazetteer:
                 terms.append(f"the city {namesakes[pid]} is meant more often")
             ranked.append((raw, pid, rec, match, terms))
         ranked.sort(key=lambda t: (-t[0], t[1]))
-        return [replace(self._make(raw, rec, match, terms), matched=matched[pid])
-                for raw, pid, rec, match, terms in ranked[:limit]]
+        return [self._make(raw, rec, match, terms, matched[pid]) for raw, pid, rec, match, terms in ranked[:limit]]
 
     def _city_namesakes(self, scored: dict[str, tuple[float, _Row | _Place, int, str]]) -> dict[str, str]:
         """Admin units named like a city that holds a quarter of their people: the bare name means the city."""
@@ -385,13 +388,14 @@ class Gazetteer:
                     break
         return out
 
-    def _make(self, raw: float, rec: _Row | _Place, match: int, terms: list[str]) -> Place:
+    def _make(self, raw: float, rec: _Row | _Place, match: int, terms: list[str], matched: str = "") -> Place:
         if isinstance(rec, _Place):
             why = f"{rank.MATCH_WORDS.get(match, 'name')} of user place {rec.name}"
             return Place(
                 id=rec.id, name=rec.name, kind=rec.kind, country=rec.country, lat=rec.lat, lon=rec.lon,
                 admin1=rec.admin1, admin2=rec.admin2, population=rec.population, source=rec.source,
                 score=rank.to_unit(raw), reason="; ".join([why, *terms]), geometry=rec.geometry,
+                matched=matched,
             )
         _s, m, pid, ident, name, kind, country, admin1, admin2, lat, lon, pop, source = rec
         fuzzy = match == -1
@@ -403,10 +407,12 @@ class Gazetteer:
         return Place(
             id=ident, name=name, kind=kind, country=country, lat=lat, lon=lon, admin1=admin1,
             admin2=admin2, population=pop, source=source, score=rank.to_unit(raw),
-            reason="; ".join([why, *terms]), geometry=self._shape(pid), fuzzy=fuzzy,
+            reason="; ".join([why, *terms]), geometry=self._shape(pid), fuzzy=fuzzy, matched=matched,
         )
 
     def _shape(self, pid: int) -> BaseGeometry | None:
+        if pid not in self._shaped:
+            return None
         if pid not in self._shapes:
             row = self._con.execute("SELECT wkb FROM shapes WHERE pid = ?", (pid,)).fetchone()
             self._shapes[pid] = shapely.from_wkb(row[0]) if row else None
@@ -441,27 +447,50 @@ class Gazetteer:
         return self._reverse
 
     def _fuzzy_keys(self, key: str) -> list[tuple[str, float]]:
-        """Keys within a small edit distance of ``key`` among the notable names."""
+        """Keys within a small edit distance of ``key`` among the notable names.
+
+        Misspellings mostly keep a name's first and last letters, so keys sharing both (and a
+        length within two) are tried first, a few hundred strings; only when none is close enough
+        are keys sharing one of them tried, tens of thousands.
+        """
         from rapidfuzz import fuzz, process
 
         if len(key) < 4:
             return []
+        fz = self._fuzzy_table()
+        lengths = range(len(key) - 2, len(key) + 3)
+        tiers = (
+            [(key[0], key[-1], n) for n in lengths],
+            [(key[0], "", n) for n in lengths] + [("", key[-1], n) for n in lengths],
+        )
+        for tier in tiers:
+            best: dict[str, float] = {}
+            for bucket in tier:
+                choices = fz.buckets.get(bucket)
+                if not choices:
+                    continue
+                for k, s, _ in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=5):
+                    best[k] = max(best.get(k, 0.0), s)
+            if best:
+                top = sorted(best.items(), key=lambda ks: (-ks[1], ks[0]))[:5]
+                return [(k, s / 100.0) for k, s in top]
+        return []
+
+    def _fuzzy_table(self) -> _Fuzzy:
         if self._fuzzy is None:
             fz = _Fuzzy()
             seen: set[str] = set()
             # names and aliases, and alternate names of places with some prominence
-            for (k,) in self._con.execute("SELECT key FROM names WHERE match < 2 OR srank < -1.25"):
+            rows = self._con.execute("SELECT key FROM names WHERE match < 2 OR srank < -1.25 ORDER BY key")
+            for (k,) in rows:
                 if k not in seen:
                     seen.add(k)
-                    fz.buckets[(k[0], len(k))].append(k)
-                    fz.buckets[(k[-1] + "$", len(k))].append(k)
+                    n = len(k)
+                    fz.buckets[(k[0], k[-1], n)].append(k)
+                    fz.buckets[(k[0], "", n)].append(k)
+                    fz.buckets[("", k[-1], n)].append(k)
             self._fuzzy = fz
-        choices: set[str] = set()
-        for n in range(len(key) - 2, len(key) + 3):
-            choices.update(self._fuzzy.buckets.get((key[0], n), ()))
-            choices.update(self._fuzzy.buckets.get((key[-1] + "$", n), ()))
-        found = process.extract(key, sorted(choices), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=5)
-        return [(k, s / 100.0) for k, s, _ in found]
+        return self._fuzzy
 
 
 def _fields(rec: _Row | _Place) -> tuple[str, str | None, float, float, int]:
