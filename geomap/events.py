@@ -37,6 +37,9 @@ ACLED_TYPES = {
 # and agreements come last: "X said troops attacked Y" is a clash, "X welcomed the ceasefire" a
 # statement, "X and Y signed a ceasefire" an agreement.
 _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
+    ("ceasefire", re.compile(
+        r"\b(?:halt|end|stop|cessation|pause) (?:to|of|in) (?:all )?(?:the )?(?:fighting|hostilities|military action|shelling)",
+        re.I)),
     ("armed_clash", re.compile(r"\bviolat\w* (?:the |a )?(?:ceasefire|truce)|\bceasefire violations?\b", re.I)),
     ("attack_on_civilians", re.compile(
         r"\bcivilians? (?:were |was )?(?:killed|wounded|injured|targeted|died)|\b(?:killed|wounded|injured) "
@@ -48,14 +51,17 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:exchanged|opened|returned) fire\b|\bgunfire\b|\bunder (?:heavy )?fire\b", re.I)),
     ("shelling", re.compile(
         r"\bshell(?:ed|ing|s)?\b|\bartillery\b|\brockets?\b|\bmissiles?\b|\bdrones? strikes?|\bbombard\w*|"
-        r"\bair ?strikes?|\bmortars?\b|\bcluster munitions", re.I)),
+        r"\bair ?strikes?|\bmortars?\b|\bcluster munitions|\b(?:missile|rocket|drone|artillery) strikes?\b|"
+        r"\bstrikes? (?:hit|flattened|destroyed|damaged|killed|struck)\b", re.I)),
     ("territorial_change", re.compile(
         r"\b(?:captured?|capturing|took control|taken control|seized?|recaptured?|liberat\w+|retook|"
         r"handed over|hand(?:ing)? over|turned over control|returned to|withdr[ae]w\w*|pulled out)\b", re.I)),
     ("troop_deployment", re.compile(
         r"\bdeploy\w*|\bpeacekeep\w+ (?:arrived|entered|took up|were sent|were stationed)|\bstationed\b|"
         r"\btroops (?:arrived|entered|moved)", re.I)),
-    ("protest", re.compile(r"\bprotest\w*|\bdemonstrat(?:ors|ion|ions)\b|\brall(?:y|ies|ied)\b|\bmarched\b|\bstormed\b", re.I)),
+    ("protest", re.compile(
+        r"\bprotest\w*|\bdemonstrat(?:ors|ion|ions)\b|\brall(?:y|ies|ied)\b|\bmarched\b|\bstormed\b|"
+        r"\bcrowds?\b[^.]{0,60}\b(?:gathered|forced|marched|broke|took to)|\bforced (?:their|its) way into\b", re.I)),
 ]
 _AGREEMENT = re.compile(
     r"\bsign(?:ed|ing)? (?:a |the )?(?:joint )?(?:statement|agreement|declaration|deal|ceasefire|truce)|"
@@ -95,8 +101,9 @@ _FATAL = [
     re.compile(r"(?:killing|killed|death toll (?:rose |climbed )?(?:to|of)) (?:at least )?" + _NUM, re.I),
 ]
 _REPORTING = re.compile(
-    r"^\s*(?:said|says|has said|had said|stated|claimed|accused|blamed|denied|put the blame|insisted|"
-    r"announced|reported|warned|urged|welcomed)\b", re.I
+    r"^\s*(?:and [A-Z][\w\-]+\s+)?(?:has |have |had )?(?:each |both |also |later )?"
+    r"(?:said|says|stated|claimed|accused|blamed|denied|put the blame|insisted|announced|reported|warned|"
+    r"urged|welcomed|gave|gives|maintained|countered|replied|argued|rejected)\b", re.I
 )
 # "Armenia's PM", "Azerbaijan's Tovuz district", "(Moscow time)": a name that qualifies another
 _QUALIFIER = re.compile(r"^(?:['\u2019]s?\b|\s*-?\s*time\b)", re.I)
@@ -204,6 +211,12 @@ _OF_TITLE = re.compile(
     r"embassy|parliament|people|citizens|authorities|representative|envoy|king|chief|head)s? of (?:the )?$", re.I)
 
 
+# "the defence ministry in Yerevan said": where the speaker sits, not where things happen
+_SPEAKER_IN = re.compile(
+    r"\b(?:ministry|ministries|government|officials?|authorities|spokes(?:man|woman|person)|office|embassy|"
+    r"headquarters|leadership|command|president|parliament) (?:in|from) $", re.I)
+# "asked Russia for help", "appealed to Moscow": whom a request is addressed to
+_ADDRESSEE = re.compile(r"\b(?:asked|urged|called on|appealed to|requested|turned to|pressed) (?:the )?$", re.I)
 _REACTION_FROM = re.compile(
     r"\b(?:appeals?|calls?|statements?|condemnation|criticism|reactions?|support|concern|warnings?|"
     r"pressure|mediation|offers?)\b[^.;]{0,50}\bfrom (?:[A-Z][\w\-]+(?:,| and| or)? )*$")
@@ -215,7 +228,8 @@ def _qualifier(text: str, m: Mention) -> bool:
     if _QUALIFIER.match(text[m.char_end:m.char_end + 12]):
         return True
     before = text[max(0, m.char_start - 120):m.char_start]
-    return bool(_OF_TITLE.search(before[-40:]) or _REACTION_FROM.search(before))
+    return bool(_OF_TITLE.search(before[-40:]) or _REACTION_FROM.search(before) or _SPEAKER_IN.search(before[-50:])
+                or _ADDRESSEE.search(before[-30:]))
 
 
 _DATELINE = re.compile(
@@ -293,12 +307,20 @@ def assemble(
     last_date: TimeSpan | None = None
     last_para = -1
     for sent in sentences(text):
+        lead_inherited = False
         own_dates = [d for d in dates if d.char_start >= sent.start and d.char_end <= sent.end and d.start
                      and d.char_start >= dateline_stop]
         if dateline_stop > sent.start and last_date is None:
             # the dateline's date (the day of the dispatch) is what the lead sentence inherits
             lead = [d for d in dates if sent.start <= d.char_start < dateline_stop and d.start]
             last_date = lead[0] if lead else None
+            if last_date is not None and not own_dates and last_date.start is not None:
+                when_lead = TimeSpan(last_date.start - dt.timedelta(days=2), last_date.start, "interval",
+                                     last_date.text, -1, -1,
+                                     f"no date in the sentence: reported in the dispatch of {last_date.start}, "
+                                     "so on it or up to two days before")
+                own_dates = [when_lead]
+                lead_inherited = True
         if sent.paragraph != last_para:
             last_para = sent.paragraph
         typed = classify(sent.text)
@@ -351,6 +373,9 @@ def assemble(
         if own_dates:
             when: TimeSpan | None = _best_date(own_dates)
             last_date = when
+            if lead_inherited and when is not None:
+                date_note = when.note
+                conf -= 0.05
         elif last_date is not None:
             when = _coarsen(last_date, f"no date in the sentence: near '{last_date.text}' said before it")
             date_note = when.note
