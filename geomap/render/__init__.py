@@ -1,8 +1,8 @@
 """Maps of events: read event tables, draw the interactive HTML map and the static image.
 
->>> from geomap.render import read_events, write_map
->>> sorted(__all__)[0]
-'read_events'
+``read_events`` → a GeoDataFrame in the project's event schema (problems in
+``frame.attrs["problems"]``); ``render_map``/``write_map`` → the offline HTML map;
+``write_image`` → PNG, SVG or PDF; ``render_cli`` → what ``geomap render`` runs.
 """
 
 from geomap.render.command import render_cli

@@ -3,11 +3,17 @@
 ACLED's codebook: ``time_precision`` 1 = the day is known, 2 = the week, 3 = the month;
 ``geo_precision`` 1 = the named town, 2 = near it or a part of a region, 3 = a larger
 region (the province). ``sub_event_type`` is finer than ``event_type`` and decides first.
+
+geomap's own ``events.csv`` is an ACLED-like table with extra columns (``event_id``,
+``event_date_end``, ``date_precision``, ``geomap_type``, ``actors``, ``sources`` as JSON,
+``place_id``, ``place_kind``, ``confidence``, ``resolution``, ``date_note``); when present they
+win over what the ACLED columns imply, so the file reads back without loss.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -35,6 +41,7 @@ SUB_EVENT_TYPES: dict[str, str] = {
     "mob violence": "protest",
     "agreement": "ceasefire",
     "headquarters or base established": "troop_deployment",
+    "change to group/activity": "troop_deployment",  # as geomap.events.ACLED_TYPES writes it
 }
 
 #: ACLED event type (lower case) → project event type, when the sub-event type says nothing.
@@ -143,10 +150,34 @@ def to_schema(frame: pd.DataFrame) -> pd.DataFrame:
                     names.append(name.strip())
         actors.append(names)
 
-    sources = [
+    sources: list[Any] = [
         [{"publisher": s.strip()} for s in cell.split(";") if s.strip()] for cell in col("source")
     ]
-    ids = col("event_id_cnty")
+    ids = col("event_id_cnty") if "event_id_cnty" in frame.columns else col("event_id")
+    types = [event_type(t, s) for t, s in zip(col("event_type"), col("sub_event_type"), strict=True)]
+    # geomap's own extra columns, when the file is a geomap events.csv
+    if "geomap_type" in frame.columns:
+        types = [g.strip() or t for g, t in zip(col("geomap_type"), types, strict=True)]
+    if "event_date_end" in frame.columns:
+        ends = [e.strip() or None for e in col("event_date_end")]  # blank: one day, or open
+    if "date_precision" in frame.columns:  # geomap's own precision: the date is the start as is
+        own = [p.strip() for p in col("date_precision")]
+        days = [_parse_day(d) for d in dates]
+        starts = [d.isoformat() if p and d else s
+                  for p, d, s in zip(own, days, starts, strict=True)]
+        precisions = [p or q for p, q in zip(own, precisions, strict=True)]
+    if "actors" in frame.columns:
+        actors = [[a.strip() for a in cell.split(";") if a.strip()] or acts
+                  for cell, acts in zip(col("actors"), actors, strict=True)]
+    if "sources" in frame.columns:  # JSON: the schema reader parses it
+        sources = [cell if cell.strip() else s for cell, s in zip(col("sources"), sources, strict=True)]
+    extra = {c: col(c) for c in ("place_id", "confidence", "date_note") if c in frame.columns}
+    if "place_kind" in frame.columns:
+        kinds = [k.strip() or kind for k, kind in zip(col("place_kind"), kinds, strict=True)]
+    if "resolution" in frame.columns:
+        resolutions = [r.strip() or why for r, why in zip(col("resolution"), resolutions, strict=True)]
+    if "date_note" in extra:
+        notes = [n.strip() or note for n, note in zip(extra.pop("date_note"), notes, strict=True)]
     out = pd.DataFrame(
         {
             "id": [i.strip() or None for i in ids],
@@ -155,9 +186,7 @@ def to_schema(frame: pd.DataFrame) -> pd.DataFrame:
             "date_precision": precisions,
             "date_text": dates,
             "date_note": notes,
-            "event_type": [
-                event_type(t, s) for t, s in zip(col("event_type"), col("sub_event_type"), strict=True)
-            ],
+            "event_type": types,
             "place_name": col("location"),
             "place_kind": kinds,
             "country": col("country"),
@@ -168,6 +197,7 @@ def to_schema(frame: pd.DataFrame) -> pd.DataFrame:
             "sources": sources,
             "lat": col("latitude"),
             "lon": col("longitude"),
+            **extra,
         },
         index=frame.index,
     )

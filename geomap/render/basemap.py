@@ -13,10 +13,10 @@ byte per coordinate), which ``geomap-main.js`` decodes.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 from dataclasses import dataclass
 from functools import cache
-import importlib.util
 from pathlib import Path
 from typing import Any
 

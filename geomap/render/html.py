@@ -18,7 +18,7 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import folium
 import geopandas as gpd
@@ -42,7 +42,7 @@ MAP_NAME = "geomap"  # the Leaflet map variable is map_geomap
 _SIZE = re.compile(r"^\d+(\.\d+)?(px|%|vh|vw|em|rem)?$")
 _UNSAFE_IN_SCRIPT = re.compile(r"</script|<!--|<script", re.IGNORECASE)
 
-Events = gpd.GeoDataFrame | str | os.PathLike[str] | list[Event] | tuple[Event, ...]
+Events: TypeAlias = gpd.GeoDataFrame | str | os.PathLike[str] | list[Event] | tuple[Event, ...]
 
 
 class _Raw(Element):
@@ -128,7 +128,7 @@ def _app_assets() -> tuple[str, str]:
     return js, css
 
 
-def _css_size(value: int | float | str, what: str) -> str:
+def _css_size(value: float | str, what: str) -> str:
     text = str(value).strip()
     if not _SIZE.match(text):
         raise InputError(f"{what} {value!r} is not a size; expected pixels (800), '800px' or '100%'")

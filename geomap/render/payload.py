@@ -120,33 +120,50 @@ def build(frame: gpd.GeoDataFrame) -> dict[str, Any]:
                 lo_day = day if lo_day is None else min(lo_day, day)
                 hi_day = day if hi_day is None else max(hi_day, day)
 
-    geoms = frame.geometry.tolist()
+    geoms = np.asarray(frame.geometry.array, dtype=object)
+    is_shape = shapely.get_type_id(geoms) > 0  # not a Point (0) nor missing (-1)
     place_col: list[int] = []
-    for name, pid, kind, country, resolution, geom in zip(
-        frame["place_name"], frame["place_id"], frame["place_kind"], frame["country"],
-        frame["resolution"], geoms, strict=True,
+    place_memo: dict[tuple[Any, ...], int] = {}
+    for name, pid, kind, country, resolution, geom, has_shape in zip(
+        frame["place_name"].tolist(), frame["place_id"].tolist(), frame["place_kind"].tolist(),
+        frame["country"].tolist(), frame["resolution"].tolist(), geoms, is_shape, strict=True,
     ):
         shape = -1
-        if geom is not None and geom.geom_type != "Point":
-            wkb = geom.wkb
-            shape = shapes.index(wkb)
+        if has_shape:
+            shape = shapes.index(geom.wkb)
             if shape == len(shape_data):
                 kind_code = 1 if shapely.get_dimensions(geom) == 1 else 0
                 shape_data.append([kind_code, encode_geometry(geom, _SHAPE_SCALE)])
-        place_col.append(places.index((
-            strings.index(name), strings.index(kind), strings.index(country),
-            strings.index(resolution), strings.index(pid), shape,
-        )))
+        key = (name, pid, kind, country, resolution, shape)
+        got = place_memo.get(key)
+        if got is None:
+            got = place_memo[key] = places.index((
+                strings.index(name), strings.index(kind), strings.index(country),
+                strings.index(resolution), strings.index(pid), shape,
+            ))
+        place_col.append(got)
 
-    actor_col = [actor_lists.index(tuple(strings.index(a) for a in acts)) for acts in frame["actors"]]
+    # equal lists are often the same object (the reader memoises cells): look them up by id
+    # first, by content second; every list stays alive in the frame while this runs
+    actor_memo: dict[int, int] = {}
+    actor_col = []
+    for acts in frame["actors"].tolist():
+        got = actor_memo.get(id(acts))
+        if got is None:
+            got = actor_memo[id(acts)] = actor_lists.index(tuple(strings.index(a) for a in acts))
+        actor_col.append(got)
+    source_memo: dict[int, int] = {}
     source_col = []
-    for srcs in frame["sources"]:
-        keys = tuple(
-            sources.index(tuple(strings.index(s.get(k, "") or "") for k in
-                                ("title", "url", "publisher", "published", "file")))
-            for s in srcs
-        )
-        source_col.append(source_lists.index(keys))
+    for srcs in frame["sources"].tolist():
+        got = source_memo.get(id(srcs))
+        if got is None:
+            keys = tuple(
+                sources.index(tuple(strings.index(s.get(k, "") or "") for k in
+                                    ("title", "url", "publisher", "published", "file")))
+                for s in srcs
+            )
+            got = source_memo[id(srcs)] = source_lists.index(keys)
+        source_col.append(got)
 
     ids = [str(i) for i in frame["id"]]
     prefix = _common_prefix(ids)

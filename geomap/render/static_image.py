@@ -18,13 +18,13 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.polygon import orient
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
+from shapely.geometry.polygon import orient
 
 from geomap.errors import InputError, RenderError
 from geomap.model import EVENT_TYPES
@@ -66,10 +66,20 @@ def _periods(lo: dt.date, hi: dt.date, facet: str) -> list[tuple[dt.date, dt.dat
 
 
 def _extent(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """Events' bounds padded, then widened or heightened to a landscape-ish shape."""
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     padx = max((maxx - minx) * 0.12, 0.4)
     pady = max((maxy - miny) * 0.12, 0.3)
-    return minx - padx, miny - pady, maxx + padx, maxy + pady
+    x0, y0, x1, y1 = minx - padx, miny - pady, maxx + padx, maxy + pady
+    aspect = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.2)
+    ratio = (y1 - y0) * aspect / (x1 - x0)  # height / width on paper
+    if ratio > 0.8:
+        grow = ((y1 - y0) * aspect / 0.8 - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    elif ratio < 0.45:
+        grow = ((x1 - x0) * 0.45 / aspect - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    return max(x0, -180.0), max(y0, -85.0), min(x1, 180.0), min(y1, 85.0)
 
 
 def _lines(geoms: list[Any]) -> list[np.ndarray]:
@@ -109,6 +119,7 @@ class _Base:
         self.land: MplPath | None = None
         self.borders: list[np.ndarray] = []
         self.admin: list[np.ndarray] = []
+        self.labels: list[tuple[str, float, float]] = []
         if bm is None:
             return
         view = shapely.box(*extent).buffer(1.0)
@@ -121,18 +132,25 @@ class _Base:
             [shapely.difference(g.boundary, shapely.union(area, view.exterior.buffer(1e-6))) for g in far]
             + [shapely.difference(g.boundary, shapely.union(seam, view.exterior.buffer(1e-6))) for g in near]
         )
+        for o in bm.near:
+            p = o.geometry.representative_point()
+            if extent[0] < p.x < extent[2] and extent[1] < p.y < extent[3]:
+                self.labels.append((o.name, p.x, p.y))
         self.admin = _lines([shapely.intersection(o.geometry.boundary, view)
                              for o in bm.admin1 if o.geometry.intersects(view)])
 
     def draw(self, ax: Any) -> None:
         ax.set_facecolor(SEA)
         if self.land is not None:
-            ax.add_patch(PathPatch(self.land, facecolor=LAND, edgecolor="none", zorder=1))
+            ax.add_artist(PathPatch(self.land, facecolor=LAND, edgecolor="none", zorder=1))
         if self.borders:
             ax.add_collection(LineCollection(self.borders, colors=BORDER, linewidths=0.7, zorder=2))
         if self.admin:
             ax.add_collection(LineCollection(self.admin, colors=ADMIN, linewidths=0.4,
                                              linestyles=(0, (3, 3)), zorder=2))
+        for name, x, y in self.labels:
+            ax.text(x, y, name.upper(), fontsize=7, color="#6d6658", ha="center", va="center",
+                    zorder=2.5, clip_on=True)
 
 
 def _draw_events(ax: Any, frame: gpd.GeoDataFrame, scale: float) -> None:
@@ -147,7 +165,7 @@ def _draw_events(ax: Any, frame: gpd.GeoDataFrame, scale: float) -> None:
         polys = list(frame.geometry[sel & kinds.isin(["Polygon", "MultiPolygon"])])
         path = _land_path(polys)
         if path is not None:
-            ax.add_patch(PathPatch(path, facecolor=colour, alpha=0.18, edgecolor="none", zorder=3))
+            ax.add_artist(PathPatch(path, facecolor=colour, alpha=0.18, edgecolor="none", zorder=3))
             ax.add_collection(LineCollection(_lines([g.boundary for g in polys]), colors=colour,
                                              linewidths=1.4, zorder=4))
         lines = _lines(list(frame.geometry[sel & kinds.isin(["LineString", "MultiLineString"])]))
@@ -224,6 +242,7 @@ def write_image(
         f"{len(frame) - n_undated} dated events" + (f", {n_undated} undated" if n_undated else "")
 
     aspect = 1 / max(math.cos(math.radians((extent[1] + extent[3]) / 2)), 0.2)
+    panels: list[tuple[gpd.GeoDataFrame, str | None]]
     if facet is None:
         panels = [(frame, None)]
         cols = rows = 1
@@ -250,7 +269,7 @@ def write_image(
         base = _Base(bm, extent)
         fig = Figure(figsize=(width, height), dpi=150)
         FigureCanvasAgg(fig)
-        top = 1 - 0.75 / height
+        top = 1 - (1.0 if facet else 0.75) / height
         bottom = 0.55 / height
         grid = fig.add_gridspec(rows, cols, left=0.02, right=0.98, top=top, bottom=bottom,
                                 wspace=0.04, hspace=0.18 if facet else 0.02)

@@ -72,6 +72,12 @@
     this.undatedVisible = 0;
     this.typeVisible = new Int32Array(ev.types.length);
     this.changed = 0;         // events toggled by the last update
+    // the visible point events, unordered, kept up to date on every toggle (swap-remove), so
+    // drawing costs the number of visible points, not the number of events
+    this.points = new Int32Array(n);
+    this.pointPos = new Int32Array(n).fill(-1);
+    this.nPoints = 0;
+    this._indices = new Int32Array(n);
     for (i = nd; i < n; i++) { this._test(i); }
   }
 
@@ -88,6 +94,17 @@
     if (i >= ev.nd) { this.undatedVisible += d; } else { this.visible += d; }
     this.typeVisible[ev.type[i]] += d;
     this.changed++;
+    if (ev.shapeOf[i] < 0) {
+      if (want) {
+        this.pointPos[i] = this.nPoints;
+        this.points[this.nPoints++] = i;
+      } else {
+        var at = this.pointPos[i], last = this.points[--this.nPoints];
+        this.points[at] = last;
+        this.pointPos[last] = at;
+        this.pointPos[i] = -1;
+      }
+    }
     this.onToggle(i, want);
   };
 
@@ -119,11 +136,12 @@
     for (var i = this.ev.nd; i < this.ev.n; i++) { this._test(i); }
   };
 
-  /* Indices of the visible events in date order (dated first, then undated). */
-  Filter.prototype.visibleIndices = function () {
-    var out = new Int32Array(this.visible + this.undatedVisible), m = 0, vis = this.vis;
-    for (var i = 0, n = this.ev.n; i < n; i++) { if (vis[i] === 1) { out[m++] = i; } }
-    return out;
+  /* Indices of the visible events among [lo, hi) in date order; the array is reused by the
+   * next call. Dated events are [0, nd), undated [nd, n). */
+  Filter.prototype.visibleIndices = function (lo, hi) {
+    var out = this._indices, m = 0, vis = this.vis;
+    for (var i = lo; i < hi; i++) { if (vis[i] === 1) { out[m++] = i; } }
+    return out.subarray(0, m);
   };
 
   G.Filter = Filter;

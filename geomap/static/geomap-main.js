@@ -22,6 +22,7 @@
     this.drawnShapes = 0;
     this.pointsDirty = true;
     this.lastUpdateMs = 0;
+    this.lastProfile = { filter: 0, points: 0, timeline: 0, list: 0 };
     this.popupEvents = [];
     this.renderer = L.canvas({ padding: 0.3 });
     this.shapeGroup = L.layerGroup().addTo(map);
@@ -192,8 +193,15 @@
   };
 
   App.prototype._hover = function (e) {
-    var hot = this.points.hit(e.containerPoint) >= 0 || this._shapesAt(e.containerPoint).length > 0;
-    this.map.getContainer().classList.toggle("gm-hot", hot);
+    var self = this;
+    this.hoverAt = e.containerPoint;
+    if (this.hoverRaf) { return; }  // at most one hit test per frame
+    this.hoverRaf = requestAnimationFrame(function () {
+      self.hoverRaf = 0;
+      var p = self.hoverAt;
+      var hot = self.points.hit(p) >= 0 || self._shapesAt(p).length > 0;
+      self.map.getContainer().classList.toggle("gm-hot", hot);
+    });
   };
 
   App.prototype.openPopup = function (list, latlng) {
@@ -248,17 +256,27 @@
     to = Math.max(ev.minDay, Math.min(to, ev.maxDay));
     if (from > to) { var x = from; from = to; to = x; }
     this.filter.setRange(from, to);
+    var t1 = performance.now();
     this._redraw();
     this.lastUpdateMs = performance.now() - t0;
+    this.lastProfile.filter = t1 - t0;
     return this.lastUpdateMs;
   };
 
+  /* Repaint what changed; lastProfile keeps the milliseconds of each part (for benchmarks). */
   App.prototype._redraw = function () {
-    if (this.pointsDirty) { this.points.redraw(); this.pointsDirty = false; }
+    var t0 = performance.now(), p = this.lastProfile;
+    p.points = 0;
+    if (this.pointsDirty) { this.points.redraw(); this.pointsDirty = false; p.points = performance.now() - t0; }
+    var t1 = performance.now();
     this.timeline.update();
+    var t2 = performance.now();
     this.list.update();
+    var t3 = performance.now();
     this._counts();
     this.scheduleHash();
+    p.timeline = t2 - t1;
+    p.list = t3 - t2;
   };
 
   App.prototype._counts = function () {
@@ -356,6 +374,7 @@
           drawnItems: self.points.items.n, drawnShapes: self.drawnShapes,
           from: G.isoDay(f.from), to: G.isoDay(f.to), mode: self.mode,
           playing: self.timeline.playing(), lastUpdateMs: self.lastUpdateMs, changed: f.changed,
+          profile: L.extend({}, self.lastProfile),
           popup: self.popupEvents.slice(), zoom: self.map.getZoom()
         };
       },
@@ -387,10 +406,13 @@
   /* Entry point, called by the page once Leaflet's map exists. */
   G.init = function (map, opts) {
     try {
+      var t0 = performance.now();
       var raw = JSON.parse(document.getElementById(opts.dataId).textContent);
       var bm = opts.basemapId ? JSON.parse(document.getElementById(opts.basemapId).textContent) : null;
+      var t1 = performance.now();
       var app = new App(map, raw, { attribution: opts.attribution, basemap: bm });
       var api = app.api();
+      api.initProfile = { start: t0, parse: t1 - t0, build: performance.now() - t1 };
       window.geomap = api;
       requestAnimationFrame(function () {
         api.ready = true;

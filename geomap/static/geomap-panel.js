@@ -105,7 +105,16 @@
     return box;
   }
 
-  /* The virtual list of visible events beside the map. */
+  var UNDATED_MAX = 300;  // rows in the undated list (it is not virtual)
+
+  function onRowClick(app, box) {
+    box.addEventListener("click", function (e) {
+      var b = e.target.closest ? e.target.closest("button[data-i]") : null;
+      if (b) { app.focusEvent(+b.getAttribute("data-i")); }
+    });
+  }
+
+  /* The virtual list of the dated events in range beside the map, and the undated ones. */
   function EventList(app, box, countEl) {
     this.app = app;
     this.box = box;
@@ -113,21 +122,59 @@
     this.rows = el("div", "gm-list-rows");
     box.appendChild(this.rows);
     this.indices = new Int32Array(0);
-    this.dirty = true;
     var self = this;
     box.addEventListener("scroll", function () { self.paint(); }, { passive: true });
-    box.addEventListener("click", function (e) {
-      var b = e.target.closest ? e.target.closest("button[data-i]") : null;
-      if (b) { app.focusEvent(+b.getAttribute("data-i")); }
-    });
+    onRowClick(app, box);
+    this.undatedBox = document.getElementById("gm-undated");
+    this.undatedList = document.getElementById("gm-undated-list");
+    this.undatedCount = document.getElementById("gm-undated-count");
+    if (this.undatedList) { onRowClick(app, this.undatedList); }
+    this.undatedShown = -1;
   }
 
   EventList.prototype.update = function () {
-    this.indices = this.app.filter.visibleIndices();
+    var ev = this.app.ev;
+    this.indices = this.app.filter.visibleIndices(0, ev.nd);
     this.rows.style.height = (this.indices.length * ROW) + "px";
     this.countEl.textContent = "(" + this.indices.length.toLocaleString("en") + ")";
     this.painted = null;
     this.paint();
+    this.updateUndated();
+  };
+
+  /* Undated events change only with the type toggles: rebuild the list when their count does. */
+  EventList.prototype.updateUndated = function () {
+    var app = this.app, ev = app.ev, flt = app.filter;
+    if (!this.undatedList || ev.n === ev.nd || flt.undatedVisible === this.undatedShown) { return; }
+    this.undatedShown = flt.undatedVisible;
+    this.undatedBox.hidden = false;
+    this.undatedCount.textContent = "(" + flt.undatedVisible.toLocaleString("en") + ")";
+    var frag = document.createDocumentFragment(), shown = 0;
+    for (var i = ev.nd; i < ev.n && shown < UNDATED_MAX; i++) {
+      if (flt.vis[i] !== 1) { continue; }
+      frag.appendChild(this.row(i, null));
+      shown++;
+    }
+    if (flt.undatedVisible > shown) {
+      frag.appendChild(el("div", "gm-dim gm-small", "… and " + (flt.undatedVisible - shown) + " more"));
+    }
+    this.undatedList.replaceChildren(frag);
+  };
+
+  /* One row: a button showing the type, date and place of event i. */
+  EventList.prototype.row = function (i, top) {
+    var app = this.app, ev = app.ev, pl = ev.places[ev.place[i]];
+    var btn = el("button", "gm-item" + (i >= ev.nd ? " gm-undated" : ""));
+    btn.type = "button";
+    if (top !== null) { btn.style.top = top + "px"; } else { btn.style.position = "relative"; }
+    btn.setAttribute("data-i", String(i));
+    btn.appendChild(swatch(app.colours[ev.type[i]], i >= ev.nd));
+    var when = i >= ev.nd ? "undated ⚑" : G.formatSpan(ev.start[i], ev.end[i],
+      ev.prec[i] >= 0 ? ev.precisions[ev.prec[i]] : "", true);
+    btn.appendChild(el("span", "gm-item-date", when));
+    btn.appendChild(el("span", "gm-item-text", app.labels[ev.type[i]] + " · " + ev.S[pl[0]]));
+    btn.title = app.labels[ev.type[i]] + ", " + ev.S[pl[0]] + ", " + when;
+    return btn;
   };
 
   EventList.prototype.paint = function () {
@@ -137,21 +184,8 @@
     var key = a + ":" + b;
     if (this.painted === key) { return; }
     this.painted = key;
-    var app = this.app, ev = app.ev, frag = document.createDocumentFragment();
-    for (var k = a; k < b; k++) {
-      var i = this.indices[k], pl = ev.places[ev.place[i]];
-      var btn = el("button", "gm-item" + (i >= ev.nd ? " gm-undated" : ""));
-      btn.type = "button";
-      btn.style.top = (k * ROW) + "px";
-      btn.setAttribute("data-i", String(i));
-      btn.appendChild(swatch(app.colours[ev.type[i]], i >= ev.nd));
-      var when = i >= ev.nd ? "undated ⚑" : G.formatSpan(ev.start[i], ev.end[i],
-        ev.prec[i] >= 0 ? ev.precisions[ev.prec[i]] : "", true);
-      btn.appendChild(el("span", "gm-item-date", when));
-      btn.appendChild(el("span", "gm-item-text", app.labels[ev.type[i]] + " · " + ev.S[pl[0]]));
-      btn.title = app.labels[ev.type[i]] + ", " + ev.S[pl[0]] + ", " + when;
-      frag.appendChild(btn);
-    }
+    var frag = document.createDocumentFragment();
+    for (var k = a; k < b; k++) { frag.appendChild(this.row(this.indices[k], k * ROW)); }
     this.rows.replaceChildren(frag);
   };
 
@@ -163,7 +197,7 @@
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       var det = el("details");
-      det.open = true;
+      det.open = app.map.getSize().x >= 700;  // on small maps the legend starts folded
       det.appendChild(el("summary", null, "Event types"));
       var ev = app.ev;
       var totals = new Int32Array(ev.types.length);

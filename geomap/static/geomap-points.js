@@ -62,17 +62,15 @@
       var cx0 = Math.floor(ox / CELL), cy0 = Math.floor(oy / CELL);
       var cols = Math.ceil(w / CELL) + 2, rows = Math.ceil(h / CELL) + 2;
       var ncell = cols * rows, T = this._ev.types.length;
-      var cnt = new Int32Array(ncell), first = new Int32Array(ncell);
-      var sx = new Float64Array(ncell), sy = new Float64Array(ncell);
-      var byType = new Int32Array(ncell * T), undated = new Int32Array(ncell);
-      var ev = this._ev, vis = this._filter.vis, shapeOf = ev.shapeOf, x0 = ev.x0, y0 = ev.y0;
-      var type = ev.type, nd = ev.nd, drawn = 0;
-      for (var i = 0, n = ev.n; i < n; i++) {
-        if (vis[i] === 0 || shapeOf[i] >= 0) { continue; }
-        drawn++;
-        var px = x0[i] * scale - ox, py = y0[i] * scale - oy;
+      var b = this._buffers(ncell, T);
+      var cnt = b.cnt, first = b.first, sx = b.sx, sy = b.sy, byType = b.byType, undated = b.undated;
+      var ev = this._ev, flt = this._filter, pts = flt.points, x0 = ev.x0, y0 = ev.y0;
+      var type = ev.type, nd = ev.nd, drawn = flt.nPoints;
+      for (var q = 0; q < drawn; q++) {
+        var i = pts[q];
+        var wx = x0[i] * scale, wy = y0[i] * scale, px = wx - ox, py = wy - oy;
         if (px < 0 || py < 0 || px >= w || py >= h) { continue; }
-        var c = (Math.floor((px + ox) / CELL) - cx0) + (Math.floor((py + oy) / CELL) - cy0) * cols;
+        var c = (Math.floor(wx / CELL) - cx0) + (Math.floor(wy / CELL) - cy0) * cols;
         if (cnt[c] === 0) { first[c] = i; }
         cnt[c]++;
         sx[c] += px;
@@ -84,6 +82,7 @@
 
       var m = 0, k;
       for (k = 0; k < ncell; k++) { if (cnt[k] > 0) { m++; } }
+      // the cell arrays stay in use for hit tests: members() re-bins from the filter
       var it = { n: m, x: new Float32Array(m), y: new Float32Array(m), r: new Float32Array(m),
         count: new Int32Array(m), first: new Int32Array(m), cell: new Int32Array(m),
         grid: { cx0: cx0, cy0: cy0, cols: cols, ox: ox, oy: oy, w: w, h: h, scale: scale } };
@@ -157,6 +156,23 @@
       return m;
     },
 
+    /* Zeroed per-cell accumulators, reused between redraws. */
+    _buffers: function (ncell, T) {
+      var b = this._buf;
+      if (!b || b.ncell < ncell) {
+        b = this._buf = { ncell: ncell, cnt: new Int32Array(ncell), first: new Int32Array(ncell),
+          sx: new Float64Array(ncell), sy: new Float64Array(ncell),
+          byType: new Int32Array(ncell * T), undated: new Int32Array(ncell) };
+      } else {
+        b.cnt.fill(0, 0, ncell);
+        b.sx.fill(0, 0, ncell);
+        b.sy.fill(0, 0, ncell);
+        b.byType.fill(0, 0, ncell * T);
+        b.undated.fill(0, 0, ncell);
+      }
+      return b;
+    },
+
     /* The drawn item under a container point, or -1. */
     hit: function (p) {
       var it = this.items, best = -1, bestD = Infinity;
@@ -169,16 +185,16 @@
 
     /* Indices of the visible events binned into item j. */
     members: function (j) {
-      var it = this.items, g = it.grid, ev = this._ev, vis = this._filter.vis, out = [];
+      var it = this.items, g = it.grid, ev = this._ev, flt = this._filter, out = [];
       var cell = it.cell[j];
-      for (var i = 0; i < ev.n; i++) {
-        if (vis[i] === 0 || ev.shapeOf[i] >= 0) { continue; }
+      for (var q = 0; q < flt.nPoints; q++) {
+        var i = flt.points[q];
         var wx = ev.x0[i] * g.scale, wy = ev.y0[i] * g.scale;
         var c = (Math.floor(wx / CELL) - g.cx0) + (Math.floor(wy / CELL) - g.cy0) * g.cols;
         var px = wx - g.ox, py = wy - g.oy;
         if (c === cell && px >= 0 && py >= 0 && px < g.w && py < g.h) { out.push(i); }
       }
-      return out;
+      return out.sort(function (a, b) { return a - b; });
     }
   });
 

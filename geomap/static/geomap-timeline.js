@@ -24,6 +24,7 @@
     this.count = root.querySelector(".gm-count");
     this.timer = null;
     this.acc = 0;
+    if (ev.nd === 0) { root.classList.add("gm-no-dates"); }  // nothing to filter by date
     [this.fromInput, this.toInput].forEach(function (inp) {
       inp.min = String(self.min);
       inp.max = String(self.max);
