@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_left
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -306,13 +307,20 @@ def assemble(
                         and not _metonymic(text, m) and not _qualifier(text, m)])
     last_date: TimeSpan | None = None
     last_para = -1
+    # sentences come in text order: slice the sorted mentions and dates instead of rescanning them
+    mentions = sorted(mentions, key=lambda m: m.char_start)
+    dates = sorted(dates, key=lambda d: d.char_start)
+    m_starts = [m.char_start for m in mentions]
+    d_starts = [d.char_start for d in dates]
     for sent in sentences(text):
+        m_lo, m_hi = bisect_left(m_starts, sent.start), bisect_left(m_starts, sent.end)
+        d_lo, d_hi = bisect_left(d_starts, sent.start), bisect_left(d_starts, sent.end)
         lead_inherited = False
-        own_dates = [d for d in dates if d.char_start >= sent.start and d.char_end <= sent.end and d.start
+        own_dates = [d for d in dates[d_lo:d_hi] if d.char_end <= sent.end and d.start
                      and d.char_start >= dateline_stop]
         if dateline_stop > sent.start and last_date is None:
             # the dateline's date (the day of the dispatch) is what the lead sentence inherits
-            lead = [d for d in dates if sent.start <= d.char_start < dateline_stop and d.start]
+            lead = [d for d in dates[d_lo:d_hi] if d.char_start < dateline_stop and d.start]
             last_date = lead[0] if lead else None
             if last_date is not None and not own_dates and last_date.start is not None:
                 when_lead = TimeSpan(last_date.start - dt.timedelta(days=2), last_date.start, "interval",
@@ -334,7 +342,7 @@ def assemble(
         ):
             last_date = _best_date(own_dates)
             continue  # history recalled by the article ("the 1994 ceasefire"), not news
-        in_sent = [m for m in mentions if sent.start <= m.char_start < sent.end and m.place is not None
+        in_sent = [m for m in mentions[m_lo:m_hi] if m.place is not None
                    and m.label != "EMB" and m.place.kind != "continent"
                    and m.char_end > dateline_end]
         speakers = [m for m in in_sent if _metonymic(text, m)]
