@@ -40,8 +40,14 @@ def _date(value: str | None) -> dt.date | None:
 def _geoparser(ctx: click.Context, *, gazetteer_only: bool = False) -> Any:
     from .pipeline import Geoparser, GeoparserConfig
 
+    online = None
+    if ctx.obj["online"]:
+        from gazetteer.online import OnlineConfig
+
+        online = OnlineConfig(geocoder=ctx.obj["geocoder"], user_agent=ctx.obj["user_agent"] or "")
     cfg = GeoparserConfig(index=ctx.obj["index"], user_places=ctx.obj["places"],
-                          use_spacy=not (gazetteer_only or ctx.obj["gazetteer_only"]), n_process=ctx.obj["jobs"])
+                          use_spacy=not (gazetteer_only or ctx.obj["gazetteer_only"]), n_process=ctx.obj["jobs"],
+                          online=online)
     try:
         return Geoparser(cfg)
     except (GazetteerError, GeomapError) as err:
@@ -53,16 +59,19 @@ def _geoparser(ctx: click.Context, *, gazetteer_only: bool = False) -> Any:
 @click.option("--places", multiple=True, metavar="FILE", help="User places (CSV/YAML/GeoJSON) that take precedence.")
 @click.option("--gazetteer-only", is_flag=True, help="Do not use the spaCy model (faster, less accurate).")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 8), help="spaCy processes.")
+@click.option("--online", is_flag=True, help="Ask an online geocoder (geopy) for names the index lacks.")
+@click.option("--geocoder", default="nominatim", show_default=True, help="geopy geocoder name for --online.")
+@click.option("--user-agent", default=None, help="Your application's user agent for --online (required).")
 @click.option("-v", "--verbose", count=True)
 @click.option("-q", "--quiet", is_flag=True)
 @click.pass_context
 def cli(ctx: click.Context, index: str | None, places: tuple[str, ...], gazetteer_only: bool, jobs: int,
-        verbose: int, quiet: bool) -> None:
+        online: bool, geocoder: str, user_agent: str | None, verbose: int, quiet: bool) -> None:
     """News reports to dated, interactive, offline maps."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     ctx.obj = {"index": index or os.environ.get(ENV_INDEX), "places": places, "gazetteer_only": gazetteer_only,
-               "jobs": jobs, "quiet": quiet}
+               "jobs": jobs, "quiet": quiet, "online": online, "geocoder": geocoder, "user_agent": user_agent}
 
 
 def _doc_json(doc: Any) -> dict[str, Any]:

@@ -11,8 +11,9 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from gazetteer import Gazetteer, Place
 
@@ -33,6 +34,7 @@ class GeoparserConfig:
     user_places: tuple[str, ...] = ()
     use_spacy: bool = True
     n_process: int = 1  # spaCy processes for batches (2 uses both cores)
+    online: Any = None  # a gazetteer.online.OnlineConfig: ask a geocoder for names the index lacks
 
 
 @dataclass
@@ -60,6 +62,11 @@ class Geoparser:
         self.config = config or GeoparserConfig()
         self.gazetteer = gazetteer or Gazetteer(self.config.index, user_places=self.config.user_places)
         self.recogniser = Recogniser(self.gazetteer, use_spacy=self.config.use_spacy)
+        self._online: Any = None
+        if self.config.online is not None:
+            from gazetteer.online import OnlineGeocoder
+
+            self._online = OnlineGeocoder(self.config.online)
 
     @property
     def mode(self) -> str:
@@ -79,6 +86,8 @@ class Geoparser:
         recognised = self.recogniser.recognise_many([t for _, t, _, _, _ in items], n_process=self.config.n_process)
         for (doc_id, text, published, source, note), rec in zip(items, recognised, strict=True):
             mentions = resolve_mentions(self.gazetteer, text, rec.toponyms, demonyms=rec.demonyms)
+            if self._online is not None:
+                mentions = self._ask_online(mentions)
             spans = [(d.start, d.end) for d in rec.dates] if self.mode == MODE_SPACY else None
             found, unread = dates_mod.find_dates(text, published=published, spans=spans)
             events = assemble(doc_id=doc_id, text=text, mentions=mentions, dates=found, demonyms=rec.demonyms,
@@ -88,6 +97,21 @@ class Geoparser:
                 events=tuple(events), unread_dates=tuple(unread), source=source, published_note=note,
                 recogniser=self.mode,
             )
+
+    def _ask_online(self, mentions: list[Mention]) -> list[Mention]:
+        """Names the index lacks, asked once each of the online geocoder (cached on disk)."""
+        countries = [m.place.country for m in mentions if m.place is not None and m.place.kind == "country"]
+        country = max(set(countries), key=countries.count) if countries else None
+        out = []
+        for m in mentions:
+            if m.place is None:
+                found = self._online.lookup(m.text, country=country, limit=1)
+                if found:
+                    m = replace(m, place=found[0], why_unresolved="")
+                else:
+                    m = replace(m, why_unresolved=m.why_unresolved + "; the online geocoder found nothing either")
+            out.append(m)
+        return out
 
     def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Place | None]:
         """Resolve given (start, end) character spans only, in the context of the whole text."""
