@@ -286,8 +286,8 @@ def report(results: dict[str, dict[str, Any]], meta: dict[str, Any]) -> tuple[st
             total = sum(st.values()) or 1.0
             lines += ["", f"Stages of {LABELS[mode]} (ms per article, one process): " + ", ".join(
                 f"{k} {v:.1f} ({v / total:.0%})" for k, v in st.items())]
-    head = [f"Articles: {meta['articles']} of ~{WORDS} words from {meta['source']}; "
-            f"machine: {meta['cpus']} cores, load average {meta['load']}; python {meta['python']}.", ""]
+    head = [(f"Articles: {meta['articles']} of ~{WORDS} words from {meta['source']}; "
+             f"machine: {meta['cpus']} cores, load average {meta['load']}; python {meta['python']}."), ""]
     return "\n".join(head + lines), verdicts
 
 

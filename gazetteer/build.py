@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .errors import GazetteerError
 from .normalize import MAX_NAME_LENGTH, name_key, spelling
-from .rank import MATCH_ALIAS, MATCH_ALTERNATE, MATCH_NAME, static_score
+from .rank import CURATED_BONUS, MATCH_ALIAS, MATCH_ALTERNATE, MATCH_NAME, static_score
 
 log = logging.getLogger(__name__)
 
@@ -322,6 +322,18 @@ class _Builder:
                 continue
             for a in names:
                 by_country[cc].add_name(str(a), MATCH_ALIAS)
+        for cc, point in (doc.get("country_points") or {}).items():  # conventional points
+            if cc in by_country:
+                by_country[cc].lat, by_country[cc].lon = float(point[0]), float(point[1])
+            else:
+                self.warnings.append(f"curated country point for unknown country {cc}")
+        by_code = {p.code: p for p in self.places.values() if p.kind == "admin1" and p.code}
+        for code, names in (doc.get("admin1_aliases") or {}).items():  # "Ky.", "B.C."
+            if code not in by_code:
+                self.warnings.append(f"curated admin-1 alias for unknown code {code}")
+                continue
+            for a in names:
+                by_code[code].add_name(str(a), MATCH_ALIAS)
         for fix in doc.get("corrections", []):
             target = self.places.get(f"gn:{fix['correct']}")
             if target is None:
@@ -424,7 +436,8 @@ def build_index(
             place_rows.append((pid, p.id, p.name, p.kind, p.country, p.admin1, p.admin2,
                                p.lat, p.lon, p.population, p.source, p.code))
             for key, match in p.names.items():
-                name_rows.append((key, -round(static_score(match, p.kind, p.population), 6), pid, match))
+                score = static_score(match, p.kind, p.population) + (CURATED_BONUS if p.source == "cur" else 0.0)
+                name_rows.append((key, -round(score, 6), pid, match))
             form_rows.extend((f, pid) for f in p.forms)
             if p.geometry is not None and p.geometry.geom_type != "Point":
                 shape_rows.append((pid, shapely.to_wkb(p.geometry)))

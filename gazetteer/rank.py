@@ -14,11 +14,14 @@ MATCH_NAME, MATCH_ALIAS, MATCH_ALTERNATE = 0, 1, 2
 MATCH_WEIGHT = {MATCH_NAME: 1.0, MATCH_ALIAS: 0.85, MATCH_ALTERNATE: 0.6}
 MATCH_WORDS = {MATCH_NAME: "name", MATCH_ALIAS: "alias", MATCH_ALTERNATE: "alternate name"}
 
-#: Prior by kind: a country or a named region is what a bare name means more often than not.
+#: Prior by kind: a country, a continent or a named region (a sea, "the Middle East") is what a
+#: bare name means more often than not: a village named "China", "Atlantic" or "Middle East"
+#: needs strong context (a qualifier, its state named) to win. Curated regions carry no
+#: population, so their prior alone must beat a village's population term.
 KIND_PRIOR = {
-    "continent": 0.55,
-    "country": 0.55,
-    "region": 0.45,
+    "continent": 1.0,
+    "country": 1.0,
+    "region": 1.5,
     "admin1": 0.1,
     "corridor": 0.3,
     "admin2": -0.1,
@@ -30,6 +33,7 @@ POP_SHARE = {"admin1": 0.1, "admin2": 0.1}
 
 POP_WEIGHT = 0.15
 USER_BONUS = 3.0  # user places take precedence
+CURATED_BONUS = 0.8  # hand-curated places (gazetteer/data/curated.yaml) carry no population
 FEATURE_MATCH = 0.8  # "Syunik province" and the candidate is an admin1
 FEATURE_MISMATCH = -0.4
 COUNTRY_MATCH = 0.6

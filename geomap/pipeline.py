@@ -150,6 +150,10 @@ class Geoparser:
             docs.append(doc)
             report.unresolved += [(doc.id, m) for m in doc.toponyms if m.place is None]
             report.unread_dates += [(doc.id, u) for u in doc.unread_dates]
+            if self.recogniser.too_long_for_model(doc.text):
+                report.notes.append(f"{doc.id}: {len(doc.text):,} characters is longer than the spaCy model reads "
+                                    f"({self.recogniser.max_model_chars:,}); its places were found by the gazetteer "
+                                    "matcher alone")
             if doc.published is None:
                 report.notes.append(f"{doc.id}: no publication date found; relative dates were not resolved "
                                     "(give one with --date YYYY-MM-DD)")

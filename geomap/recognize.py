@@ -18,6 +18,7 @@ Without the model, the gazetteer matcher alone is used and :attr:`Recogniser.mod
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,29 +42,37 @@ TRAILING = frozenset(FEATURE_WORDS) | {"corridor", "valley", "river", "mountains
 
 #: Capitalised words that name a place somewhere but, in news, are nearly always something else.
 COMMON_WORDS = frozenset(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday president minister prime foreign general army police government parliament
-    ministry defense defence court council state republic national democratic union united
-    nations security group chair office deal reading mobile nice bath split sale hope orange
-    page young church street bay lake mount north south east west northern southern eastern
-    western central new old great little saint st said says according but and the this that
-    these those there here what when where while however also after before during since until
-    today yesterday tomorrow mr mrs ms dr gen col lt sgt capt official officials spokesman
-    spokeswoman world city town village county district province region border front line
-    peace war ceasefire troops forces military people time news press media report reports
-    statement agency service services first last next early late more most many much some
-    any all both each other such only even just still yet already again once twice home
-    independence liberty victory freedom justice unity friendship progress hospital university
-    school college centre center airport station bridge road avenue square park
-    """.split()
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "president", "minister", "prime", "foreign", "general", "army", "police", "government", "parliament", "ministry", "defense", "defence", "court", "council", "state", "republic", "national", "democratic", "union", "united", "nations", "security", "group", "chair", "office", "deal", "reading", "mobile", "nice", "bath", "split", "sale", "hope", "orange", "page", "young", "church", "street", "bay", "lake", "mount", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "old", "great", "little", "saint", "st", "said", "says", "according", "but", "and", "the", "this", "that", "these", "those", "there", "here", "what", "when", "where", "while", "however", "also", "after", "before", "during", "since", "until", "today", "yesterday", "tomorrow", "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "official", "officials", "spokesman", "spokeswoman", "world", "city", "town", "village", "county", "district", "province", "region", "border", "front", "line", "peace", "war", "ceasefire", "troops", "forces", "military", "people", "time", "news", "press", "media", "report", "reports", "statement", "agency", "service", "services", "first", "last", "next", "early", "late", "more", "most", "many", "much", "some", "any", "all", "both", "each", "other", "such", "only", "even", "just", "still", "yet", "already", "again", "once", "twice", "home", "independence", "liberty", "victory", "freedom", "justice", "unity", "friendship", "progress", "hospital", "university", "school", "college", "centre", "center", "airport", "station", "bridge", "road", "avenue", "square", "park"]
 )
 
 _TOKEN = re.compile(r"[A-Z\u00c0-\u024f\u0400-\u042f](?:[\w\u2019'\-]|\.(?=\w))*", re.UNICODE)
 _CONNECTORS = frozenset({"of", "de", "la", "le", "del", "al", "el", "du", "di", "da", "upon", "on", "-"})
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z]+(?![\w'\u2019])")
+#: Titles before a capitalised word make it a person ("Mr Paterson", "President Obama").
+_TITLE_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Gen|Col|Capt|Sgt|Lt|Prof|Rev|Judge|President|Senator|"
+    r"Governor|Minister|Officer|Coach|Chancellor|King|Queen|Prince|Princess|Pope|Sir|Lady|Lord)"
+    r"\.?\s+$")
+
+
+PERSON_ALL_WORDS = True  # every word of a multi-word PERSON entity marks that word as a person
+
+#: A preposition of place right before a word ("in Shushi", "near Goris").
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|near|at|from|to|into|outside|around|across|towards?|through|of)\s+$", re.IGNORECASE)
+
+
+def _stop_words() -> frozenset[str]:
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    except ImportError:  # the gazetteer-only install
+        return frozenset()
+    return frozenset(STOP_WORDS)
+
+
+_STOP = _stop_words()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,13 @@ class Recogniser:
     def _keys(self) -> frozenset[str]:
         return self.gazetteer.name_keys(min_score=self._min_score)
 
+    #: Longest text (characters) given to the spaCy model; longer texts use the gazetteer matcher.
+    max_model_chars = 200_000
+
+    def too_long_for_model(self, text: str) -> bool:
+        """True when :meth:`recognise` reads ``text`` with the gazetteer matcher only."""
+        return self._nlp is not None and len(text) > self.max_model_chars
+
     @cached_property
     def demonyms(self) -> dict[str, str]:
         """Lower-cased demonym or adjective → ISO alpha-2."""
@@ -144,19 +160,38 @@ class Recogniser:
                 yield self._merge(text, [])
             return
         texts = list(texts)
-        docs = self._nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
+        # spaCy reads texts up to its max_length; longer ones (a 10 MB dump) are read by the
+        # gazetteer matcher alone, which :attr:`too_long_for_model` lets callers report.
+        short = ["" if len(t) > self.max_model_chars else t for t in texts]
+        docs = self._nlp.pipe(short, n_process=n_process, batch_size=batch_size)
         for text, doc in zip(texts, docs, strict=True):
             ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            yield self._merge(text, ents)
+            yield self._merge(text, ents, spacy_mode=len(text) <= self.max_model_chars)
 
     # -- internals -----------------------------------------------------------------------------
-    def _merge(self, text: str, ents: list[tuple[int, int, str]]) -> Recognised:
+    def _merge(self, text: str, ents: list[tuple[int, int, str]], *, spacy_mode: bool | None = None) -> Recognised:
         toponyms: list[Span] = []
         demonyms: list[Span] = []
         actors: list[Span] = []
         dates: list[Span] = []
-        taken: list[tuple[int, int]] = []
+        taken = _Taken(len(text))
         blocking: list[tuple[int, int, str]] = []  # multi-word PERSON / ORG spans
+        lower_words = frozenset(_LOWER_WORD.findall(text))
+        # the words of multi-word PERSON entities: "Campbell Paterson" makes a later "Paterson" a
+        # person, "Li Keqiang" a later "Li", "Yulia Skripal" a later "Yulia"
+        surnames = frozenset(
+            w.lower() for s, e, label in ents if label == "PERSON" and len(text[s:e].split()) > 1
+            for w in (text[s:e].split() if PERSON_ALL_WORDS else text[s:e].split()[-1:]))
+
+        def personal(s: int, e: int) -> bool:
+            word = text[s:e]
+            return " " not in word and (word.lower() in surnames
+                                        or bool(_TITLE_BEFORE.search(text[max(0, s - 14):s])))
+
+        def wordy(s: int, e: int) -> bool:
+            word = text[s:e].lower()
+            return " " not in word and (word in _STOP or word in COMMON_WORDS or word in lower_words)
+
         for s, e, label in ents:
             s, e = _trim(text, s, e)
             if e <= s:
@@ -170,53 +205,91 @@ class Recogniser:
                 cc = self.demonyms.get(surface.lower()[:-1])
             if cc is not None:
                 demonyms.append(Span(s, e, surface, "NORP", "demonym", cc))
-                taken.append((s, e))
+                taken.add((s, e))
                 continue
             if label in ("GPE", "LOC", "FAC"):
+                if personal(s, e) and not self._is_country(name_key(surface)):
+                    actors.append(Span(s, e, surface, "PERSON", "spacy-person"))
+                    continue  # "Buhari" when "Muhammadu Buhari" is in the text, "Mr Paterson"
                 s2, e2 = self._extend(text, s, e)
                 toponyms.append(Span(s2, e2, text[s2:e2], label, "spacy"))
-                taken.append((s2, e2))
+                taken.add((s2, e2))
             elif label in ("ORG", "PERSON", "NORP"):
                 key = name_key(_POSSESSIVE.sub("", surface.removeprefix("the ").removeprefix("The ")))
-                if key in self._keys and self._prominent(key, single=" " not in key):
+                locative = bool(_LOCATIVE_BEFORE.search(text[max(0, s - 12):s]))
+                if (key in self._keys and self._prominent(key, single=" " not in key, strict=not locative)
+                        and not personal(s, e) and not wordy(s, e)):
                     s2, e2 = self._extend(text, s, e)
                     toponyms.append(Span(s2, e2, text[s2:e2], "GAZ", "spacy-relabelled"))
-                    taken.append((s2, e2))
+                    taken.add((s2, e2))
                 else:
                     if label != "NORP":
                         actors.append(Span(s, e, surface, label, "spacy"))
                     blocking.append((s, e, label))
-        spacy_mode = self._nlp is not None
+        spacy_mode = self._nlp is not None if spacy_mode is None else spacy_mode
         for s, e, key, followed in self._matches(text):
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             surface = text[s:e]
+            if (wordy(s, e) or personal(s, e) or self._bare_abbreviation(text, s, e, key)) \
+                    and not self._country_name(key, surface):
+                continue  # "No", "Act", "Federal" Reserve, "Mr Burton", "Can" (not "Can.")
             single = " " not in key
-            if single and (followed or (surface.isupper() and len(surface) <= 5)) and not self._is_country(key):
-                if not any(bs <= s and e <= be for bs, be, lab in blocking if lab == "ORG"):
-                    continue
+            if key in self.demonyms:
+                continue  # "Canadian": context, not a place
+            if single and (followed or (surface.isupper() and len(surface) <= 5 and "." not in surface)) \
+                    and not self._is_country(key) \
+                    and not any(bs <= s and e <= be for bs, be, lab in blocking if lab == "ORG"):
+                continue
             inside = next((lab for bs, be, lab in blocking if bs <= s and e <= be), None)
             if inside == "PERSON":
                 continue  # "Paris" in "Paris Hilton"
             if inside in ("ORG", "NORP"):
-                if self._prominent(key, single=False):
+                if self._prominent(key, single=False) and (" " in key or self._is_big(key)):
                     toponyms.append(Span(s, e, text[s:e], "EMB", "gazetteer"))
-                    taken.append((s, e))
+                    taken.add((s, e))
                 continue
-            if not self._prominent(key, single=" " not in key, strict=spacy_mode or _sentence_start(text, s)):
+            locative = bool(_LOCATIVE_BEFORE.search(text[max(0, s - 12):s]))
+            strict = (spacy_mode and not locative) or _sentence_start(text, s)
+            if not self._prominent(key, single=" " not in key, strict=strict):
                 continue
+            if spacy_mode and " " not in key and not self._is_big(key) and not locative:
+                continue  # one word spaCy did not call a place: a big place, or "in"/"near" it
             toponyms.append(Span(s, e, text[s:e], "GAZ", "gazetteer"))
-            taken.append((s, e))
+            taken.add((s, e))
         if not spacy_mode:
             for m in _WORD.finditer(text):
                 w = m.group(0)
                 if w[0].isupper():
                     cc = self.demonyms.get(w.lower())
-                    if cc and not any(m.start() < te and ts < m.end() for ts, te in taken):
+                    if cc and not taken.overlaps(m.start(), m.end()):
                         demonyms.append(Span(m.start(), m.end(), w, "NORP", "demonym", cc))
         toponyms.sort(key=lambda sp: sp.start)
         demonyms.sort(key=lambda sp: sp.start)
         return Recognised(tuple(toponyms), tuple(demonyms), tuple(actors), tuple(dates))
+
+    def _country_name(self, key: str, surface: str) -> bool:
+        """A country written by its name ("Chad"), or an all-caps alias ("US", "UK"), not "Can"."""
+        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        return bool(found) and found[0].kind == "country" and (
+            found[0].reason.startswith("name") or surface.isupper())
+
+    def _is_big(self, key: str) -> bool:
+        """A country, region or first-level unit, or a city of 100,000 people or more."""
+        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        if not found:
+            return False
+        p = found[0]
+        return p.kind in ("country", "continent", "region", "corridor", "admin1") or p.population >= 100_000
+
+    def _bare_abbreviation(self, text: str, s: int, e: int, key: str) -> bool:
+        """A short alias written without its dot in mixed case: "Can", "Man", "Ind" are words;
+        "Can.", "B.C." and all-caps "UK", "NSW" are abbreviations."""
+        surface = text[s:e]
+        if len(key) > 4 or " " in key or surface.isupper() or "." in surface or text[e:e + 1] == ".":
+            return False
+        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        return bool(found) and found[0].reason.startswith("alias")
 
     def _is_country(self, key: str) -> bool:
         found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
@@ -271,7 +344,8 @@ class Recogniser:
                 if hit:
                     # a name followed by more capitalised words it does not include: "Ann Linde",
                     # "Vladimir Putin", "Minsk Group" — a first name or a modifier, unless a country
-                    followed = j < len(run) and hit[1] < run_end
+                    followed = j < len(run) and hit[1] < run_end and bool(
+                        re.match(r"[ \-][A-Z\u00c0-\u024f]", text[hit[1]:hit[1] + 2]))
                     yield hit[0], hit[1], hit[2], followed
                     i = j
                 else:
@@ -286,6 +360,20 @@ class Recogniser:
             if m.group(1).lower() in FEATURE_WORDS or name_key(base) in self._keys:
                 return s, e2
         return s, e
+
+
+class _Taken:
+    """Characters already claimed by a span: overlap checks in O(span length), not O(spans)."""
+
+    def __init__(self, n: int) -> None:
+        self._mask = bytearray(n + 1)
+
+    def add(self, span: tuple[int, int]) -> None:
+        s, e = span
+        self._mask[s:e] = b"\x01" * max(0, e - s)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return 1 in self._mask[s:e]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -306,7 +394,44 @@ def _sentence_start(text: str, s: int) -> bool:
     return s == 0 or bool(re.search(r"[.!?\n\"“]\s*$", before))
 
 
+def _single_threaded_blas() -> bool:
+    """Run numpy's BLAS on one thread (what spaCy's small CNN model wants).
+
+    spaCy's tok2vec multiplies small matrices; a multi-threaded OpenBLAS spends more time
+    synchronising its threads than computing, and on a busy 2-core machine it runs 4-8 times
+    slower than one thread (and oversubscribes the cores when ``n_process=2``). Uses
+    threadpoolctl when installed, else the OpenBLAS library that numpy bundles; returns whether
+    the limit could be set. ``GEOMAP_BLAS_THREADS`` overrides the count.
+    """
+    n = int(os.environ.get("GEOMAP_BLAS_THREADS", "1") or 1)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(n, user_api="blas")
+        return True
+    except ImportError:
+        pass
+    try:
+        import ctypes
+        import glob
+
+        import numpy
+
+        libs = os.path.join(os.path.dirname(numpy.__file__), os.pardir, "numpy.libs")
+        for lib in sorted(glob.glob(os.path.join(libs, "*openblas*"))):
+            handle = ctypes.CDLL(lib)
+            for fn in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                       "openblas_set_num_threads64_", "openblas_set_num_threads"):
+                if hasattr(handle, fn):
+                    getattr(handle, fn)(n)
+                    return True
+    except (OSError, ImportError, ValueError):
+        pass
+    return False
+
+
 def _load_model() -> Any:
+    _single_threaded_blas()
     try:
         import spacy
     except ImportError as err:

