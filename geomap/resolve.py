@@ -193,6 +193,24 @@ def resolve_mentions(
     return mentions
 
 
+def _nearest_km(lat: float, lon: float, points: list[tuple[float, float]]) -> float:
+    """Distance to the nearest point: an equirectangular screen (cheap), then haversine on the best.
+
+    The screen is within a few percent of the great-circle distance at the scale where the
+    "near" bonus matters (hundreds of km); beyond that the bonus is nil either way.
+    """
+    k = math.cos(math.radians(lat))
+    best, best_d2 = points[0], float("inf")
+    for a, b in points:
+        dlon = abs(lon - b)
+        if dlon > 180.0:
+            dlon = 360.0 - dlon
+        d2 = (lat - a) ** 2 + (dlon * k) ** 2
+        if d2 < best_d2:
+            best, best_d2 = (a, b), d2
+    return haversine_km(lat, lon, best[0], best[1])
+
+
 # -------------------------------------------------------------------------------- scoring
 def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, float],
             admin1s: set[tuple[str, str]], near: list[tuple[float, float]],
@@ -235,7 +253,7 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             # a sea or a world region is neither in nor out of the document's countries
             context += W_COUNTRY * max(votes.values()) / total
         if near and p.kind not in ("country", "continent", "region"):
-            d = min(haversine_km(p.lat, p.lon, a, b) for a, b in near)
+            d = _nearest_km(p.lat, p.lon, near)
             bonus = W_NEAR * math.exp(-d / NEAR_KM)
             context += bonus
             if bonus > 0.1:
