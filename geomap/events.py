@@ -150,18 +150,45 @@ def _add(out: list[Sentence], text: str, s: int, e: int, para: int) -> None:
         out.append(Sentence(s, e, text[s:e], para))
 
 
+# Substrings at least one of which every match of the pattern at the same position contains: a
+# cheap test that skips a regular expression that cannot match (most sentences trigger nothing).
+_HINTS: tuple[tuple[str, ...], ...] = (
+    ("halt", "end ", "stop", "cessation", "pause"),
+    ("violat",),
+    ("civilian", "residential"),
+    ("clash", "fight", "fought", "battle", "combat", "offensive", "skirmish", "ambush", "military",
+     "incursion", "attack", "fire"),
+    ("shell", "artillery", "rocket", "missile", "drone", "bombard", "strike", "mortar", "cluster"),
+    ("captur", "control", "seiz", "liberat", "retook", "hand", "turned over", "returned to", "withdr",
+     "pulled out"),
+    ("deploy", "peacekeep", "stationed", "troops"),
+    ("protest", "demonstrat", "rall", "marched", "stormed", "crowd", "forced"),
+)
+_AGREEMENT_HINTS = ("sign", "ceasefire", "cease-fire", "truce", "cessation", "into force", "into effect",
+                    "agreed", "brokered")
+_STATEMENT_HINTS = ("said", "says", "stated", "told", "welcom", "condemn", "urg", "called", "wrote", "announced",
+                    "spoke", "declared", "warned", "accus", "denied", "expressed", "reiterated", "tweeted", "blame")
+_CEASEFIRE_HINTS = ("cease", "truce", "armistice", "peace", "cessation", "joint statement")
+_BACKGROUND_HINTS = ("began in", "since ", "for decades", "in the 19", "in the 20")
+
+
+def _may(low: str, hints: tuple[str, ...]) -> bool:
+    return any(h in low for h in hints)
+
+
 def classify(sentence: str) -> tuple[str, float] | None:
     """The event type a sentence reports and a confidence, or None."""
-    if _BACKGROUND.search(sentence):
+    low = sentence.lower()
+    if _may(low, _BACKGROUND_HINTS) and _BACKGROUND.search(sentence):
         return None
-    for etype, pat in _TRIGGERS:
-        if pat.search(sentence):
+    for (etype, pat), hints in zip(_TRIGGERS, _HINTS, strict=True):
+        if _may(low, hints) and pat.search(sentence):
             return etype, 0.7
-    if _AGREEMENT.search(sentence):
+    if _may(low, _AGREEMENT_HINTS) and _AGREEMENT.search(sentence):
         return "ceasefire", 0.7
-    if _STATEMENT.search(sentence):
+    if _may(low, _STATEMENT_HINTS) and _STATEMENT.search(sentence):
         return "diplomatic_statement", 0.5
-    if _CEASEFIRE.search(sentence):
+    if _may(low, _CEASEFIRE_HINTS) and _CEASEFIRE.search(sentence):
         return "ceasefire", 0.6
     return None
 
