@@ -13,7 +13,7 @@ import os
 import sqlite3
 import sys
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,14 @@ from shapely.geometry.base import BaseGeometry
 from . import rank
 from .build import SCHEMA_VERSION, _Place
 from .errors import IndexUnavailable, InvalidQuery
-from .normalize import FEATURE_WORDS, MAX_NAME_LENGTH, name_key, spelling, split_feature_word, strip_article
+from .normalize import (
+    FEATURE_WORDS,
+    MAX_NAME_LENGTH,
+    name_key,
+    spelling,
+    split_feature_word,
+    strip_article,
+)
 from .place import Place
 from .userplaces import load_user_places
 
@@ -535,6 +542,3 @@ def _check_point(lat: object, lon: object) -> tuple[float, float]:
         )
     return la, lo
 
-
-def _as_sequence(x: Sequence[Any] | None) -> tuple[Any, ...]:
-    return tuple(x or ())

@@ -12,7 +12,6 @@ import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from gazetteer import Gazetteer, Place
@@ -116,19 +115,9 @@ class Geoparser:
     def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Place | None]:
         """Resolve given (start, end) character spans only, in the context of the whole text."""
         rec = self.recogniser.recognise(text) if self.mode != MODE_SPACY else None
-        demonyms = rec.demonyms if rec is not None else self._demonyms(text)
+        demonyms = rec.demonyms if rec is not None else tuple(self.recogniser.demonym_spans(text))
         given = [Span(s, e, text[s:e], "GOLD", "given") for s, e in spans]
         return [m.place for m in resolve_mentions(self.gazetteer, text, given, demonyms=demonyms)]
-
-    def _demonyms(self, text: str) -> tuple[Span, ...]:
-        import re
-
-        out = []
-        for m in re.finditer(r"[A-Z][a-z]+", text):
-            cc = self.recogniser.demonyms.get(m.group(0).lower())
-            if cc:
-                out.append(Span(m.start(), m.end(), m.group(0), "NORP", "demonym", cc))
-        return tuple(out)
 
     def extract(self, inputs: Sequence[str | os.PathLike[str]] | str, *, date: dt.date | None = None,
                 progress: bool = False) -> tuple[list[Event], list[Document], Report]:
@@ -173,6 +162,3 @@ def _progress(it: Iterator[Document], total: int) -> Iterator[Document]:
         yield doc
     sys.stderr.write("\n")
 
-
-def source_of(path: str | Path) -> Source:
-    return Source(file=str(path))

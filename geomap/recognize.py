@@ -143,6 +143,17 @@ class Recogniser:
         """True when :meth:`recognise` reads ``text`` with the gazetteer matcher only."""
         return self._nlp is not None and len(text) > self.max_model_chars
 
+    def demonym_spans(self, text: str) -> list[Span]:
+        """Capitalised demonyms and nationality adjectives in ``text`` ("Armenian" → AM)."""
+        out = []
+        for m in _WORD.finditer(text):
+            w = m.group(0)
+            if w[0].isupper():
+                cc = self.demonyms.get(w.lower())
+                if cc:
+                    out.append(Span(m.start(), m.end(), w, "NORP", "demonym", cc))
+        return out
+
     @cached_property
     def demonyms(self) -> dict[str, str]:
         """Lower-cased demonym or adjective → ISO alpha-2."""
@@ -258,12 +269,7 @@ class Recogniser:
             toponyms.append(Span(s, e, text[s:e], "GAZ", "gazetteer"))
             taken.add((s, e))
         if not spacy_mode:
-            for m in _WORD.finditer(text):
-                w = m.group(0)
-                if w[0].isupper():
-                    cc = self.demonyms.get(w.lower())
-                    if cc and not taken.overlaps(m.start(), m.end()):
-                        demonyms.append(Span(m.start(), m.end(), w, "NORP", "demonym", cc))
+            demonyms += [d for d in self.demonym_spans(text) if not taken.overlaps(d.start, d.end)]
         toponyms.sort(key=lambda sp: sp.start)
         demonyms.sort(key=lambda sp: sp.start)
         return Recognised(tuple(toponyms), tuple(demonyms), tuple(actors), tuple(dates))
