@@ -113,11 +113,16 @@ class Geoparser:
         return out
 
     def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Place | None]:
-        """Resolve given (start, end) character spans only, in the context of the whole text."""
+        """Resolve given (start, end) character spans only, in the context of the whole text.
+
+        The caller asserts each span is a place: a name the gazetteer does not hold is placed at
+        the place names inside it, else at the place the text is mostly about, with a reason that
+        begins "approximate:" and a low score.
+        """
         rec = self.recogniser.recognise(text) if self.mode != MODE_SPACY else None
         demonyms = rec.demonyms if rec is not None else tuple(self.recogniser.demonym_spans(text))
         given = [Span(s, e, text[s:e], "GOLD", "given") for s, e in spans]
-        return [m.place for m in resolve_mentions(self.gazetteer, text, given, demonyms=demonyms)]
+        return [m.place for m in resolve_mentions(self.gazetteer, text, given, demonyms=demonyms, fallback="focus")]
 
     def extract(self, inputs: Sequence[str | os.PathLike[str]] | str, *, date: dt.date | None = None,
                 progress: bool = False) -> tuple[list[Event], list[Document], Report]:

@@ -55,6 +55,7 @@ W_COUNTRY_NONE = -0.25  # the document names countries, none of them the candida
 W_NEAR = 0.7  # × exp(-km / NEAR_KM) to the nearest place resolved without doubt
 NEAR_KM = 100.0
 W_CAPITAL = 0.35  # a national capital, when the name is bare
+W_DATELINE = 1.6  # a capital named in an all-capitals dateline ("WASHINGTON (AP) —")
 CONTEXT_CAP = 1.2  # the document's evidence (countries, units, nearby places) adds up to this
 TEXT_CONTEXT = 1.0  # use the names outside given spans as context
 TEXT_VOTE = 0.5  # weight of a country vote from a name outside the given spans
@@ -63,6 +64,7 @@ CANDIDATES = 40
 FUZZY_MIN = 0.88  # least similarity for a fuzzy match to be used
 FUZZY_NEEDS_CONTEXT = 1.0  # a fuzzy match must lie in a country the document names
 ANCHOR_MARGIN = 0.35  # a place is an anchor when it beats its namesakes by this much
+ANCHOR_SUPPORT = 0.2  # an anchor's country needs this share of the document's country votes
 
 #: Regional adjectives: not in the demonym table (no country), but a corpus may annotate them.
 REGION_ADJECTIVES = {
@@ -89,8 +91,19 @@ def resolve_mentions(
     *,
     demonyms: Sequence[Span] = (),
     countries: Sequence[str] = (),
+    fallback: str = "embedded",
 ) -> list[Mention]:
-    """Resolve every recognised span of ``text``; unresolved ones say why."""
+    """Resolve every recognised span of ``text``; unresolved ones say why.
+
+    ``fallback`` decides what happens to a name the gazetteer does not hold: ``"none"`` leaves it
+    unresolved; ``"embedded"`` (default) tries the place names inside it ("Dulles International
+    Airport" → Dulles, "University of California" → California), resolved in the same context;
+    ``"focus"`` also places what is left at the place the document is mostly about (for spans a
+    caller asserts are places, as gold-span evaluations give). Both are marked approximate in
+    the place's reason, with a lower score.
+    """
+    if fallback not in FALLBACKS:
+        raise ValueError(f"fallback must be one of {', '.join(FALLBACKS)}, got {fallback!r}")
     demonym_cc = {(d.start, d.end): d.country for d in demonyms if d.country}
     keys = [name_key(_clean(sp.text)) if _clean(sp.text) else "" for sp in spans]
     fixed: list[Place | None] = []
@@ -104,7 +117,7 @@ def resolve_mentions(
     votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))  # key → country → votes
     admin1s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name key → {(country, admin1)}
     admin2s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name key → {(country, admin2)}
-    anchors: list[tuple[str, str, float, float]] = []  # (name key, place id, lat, lon)
+    anchors: list[tuple[str, str, float, float, str]] = []  # (name key, place id, lat, lon, country)
     for sp, key, adj, cs in zip(spans, keys, fixed, cands, strict=True):
         if adj is not None:
             if adj.kind == "country" and adj.country:
@@ -124,7 +137,7 @@ def resolve_mentions(
         if best.kind == "admin2" and best.country:
             admin2s[key].add((best.country, best.name))
         if sure and best.kind in ("city", "admin2", "admin1", "region", "corridor"):
-            anchors.append((key, best.id, best.lat, best.lon))
+            anchors.append((key, best.id, best.lat, best.lon, best.country or ""))
     span_set = {(s.start, s.end) for s in spans}
     for d in demonyms:
         if d.country and (d.start, d.end) not in span_set:
@@ -144,7 +157,7 @@ def resolve_mentions(
             elif p.kind == "city" and p.admin1 and TEXT_CITIES:
                 admin1s[k].add((p.country or "", p.admin1))
             if p.kind in ("admin2", "admin1") or (p.kind == "city" and TEXT_CITIES):
-                anchors.append((k, p.id, p.lat, p.lon))
+                anchors.append((k, p.id, p.lat, p.lon, p.country or ""))
     for c in countries:
         votes["#caller"][c] += 3
 
@@ -173,9 +186,18 @@ def resolve_mentions(
         for k, units in admin1s.items():
             if k != key:
                 doc_admin1 |= units
+        # a town or unit implies its state and its surroundings only where the rest of the
+        # document agrees on its country ("Central Coast" in an article about Canada is not
+        # evidence for New South Wales)
+        total = sum(doc_votes.values())
+        weak = {cc for cc in {u[0] for u in doc_admin1} | {a[4] for a in anchors}
+                if total >= 2 and doc_votes.get(cc, 0.0) / total < ANCHOR_SUPPORT}
+        if weak:
+            doc_admin1 = {u for u in doc_admin1 if u[0] not in weak}
         near = near_by_key.get(key)
         if near is None:  # each distinct anchor once: a name repeated 1,000 times is one anchor
-            near = near_by_key[key] = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon in anchors if k != key))
+            near = near_by_key[key] = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon, cc in anchors
+                                                         if k != key and cc not in weak))
         local = _local_countries(gaz, text, sp, demonyms)
         qual = _qualifier(gaz, text, sp)
         options = cands[i]
@@ -188,9 +210,121 @@ def resolve_mentions(
                                         f"no place named {sp.text!r} in the gazetteer; near spellings are "
                                         "in countries the text does not name"))
                 continue
-        place = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual, doc_admin2)
+        hints = _hints(text, sp, mentions)
+        place = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual, doc_admin2, hints)
         mentions.append(Mention(sp.text, sp.start, sp.end, place, sp.label, ""))
+    if fallback != "none" and any(m.place is None for m in mentions):
+        mentions = _fall_back(gaz, text, mentions, votes, admin1s, admin2s, anchors, demonyms,
+                              focus=fallback == "focus")
     return mentions
+
+
+# -------------------------------------------------------------------------------- fallbacks
+FALLBACKS = ("none", "embedded", "focus")
+EMBEDDED_KM = 50.0  # a place named inside an unknown name must be this close to the text's places
+#: Words that make a name a facility, body or feature rather than a settlement; the place name
+#: inside it is where it is ("Kapan Airport", "Yerevan State University", "Lake Sevan" is in the
+#: gazetteer itself, "Lake Manassas" is not).
+_GENERIC = frozenset("""  # noqa: SIM905 - a word list reads better as text
+airport international intl airfield airbase base station terminal port harbour harbor metro
+university college school academy institute elementary middle high campus hospital clinic
+medical center centre church cathedral mosque temple synagogue monastery chapel museum gallery
+library stadium arena park square plaza street st road rd avenue ave boulevard blvd lane highway
+bridge tower hall hotel mall market village town city old new downtown upstate greater
+lake river creek bay beach island islands mountain mountains mount valley county district region
+area province state federal national central regional community memorial general royal public
+golf club theatre theater court prison camp checkpoint embassy consulate office ministry
+department council parliament assembly building house palace fort castle centre zoo farm plant
+factory mine dam canal reservoir forest reserve north south east west northern southern eastern
+western upper lower inner outer of the and at de la le du des del
+""".split())
+
+
+def _embedded_names(name: str) -> list[str]:
+    """Runs of non-generic capitalised words inside ``name``, longest first."""
+    words = [w for w in re.findall(r"[\w'\u2019\-.]+", name)]
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for w in words:
+        bare = w.rstrip(".")
+        if bare[:1].isupper() and bare.lower() not in _GENERIC and not bare.isupper():
+            cur.append(bare)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    out: list[str] = []
+    for run in runs:
+        for n in range(len(run), 0, -1):
+            for i in range(len(run) - n + 1):
+                sub = " ".join(run[i:i + n])
+                if len(sub) >= 3 and name_key(sub) != name_key(name) and sub not in out:
+                    out.append(sub)
+    return out
+
+
+def _fall_back(gaz: Gazetteer, text: str, mentions: list[Mention],
+               votes: Mapping[str, Mapping[str, float]], admin1s: Mapping[str, set[tuple[str, str]]],
+               admin2s: Mapping[str, set[tuple[str, str]]], anchors: Sequence[tuple[str, str, float, float, str]],
+               demonyms: Sequence[Span], *, focus: bool) -> list[Mention]:
+    doc_votes: defaultdict[str, float] = defaultdict(float)
+    for by_country in votes.values():
+        for cc, v in by_country.items():
+            doc_votes[cc] += v
+    doc_admin1 = set().union(*admin1s.values()) if admin1s else set()
+    doc_admin2 = set().union(*admin2s.values()) if admin2s else set()
+    near = list(dict.fromkeys((lat, lon) for _k, _pid, lat, lon, _cc in anchors))
+    main = _focus(mentions) if focus else None
+    resolved = {m.place.id for m in mentions if m.place is not None}
+    here = [(m.place.lat, m.place.lon) for m in mentions if m.place is not None
+            and m.place.kind in ("city", "admin2", "corridor")]
+    out = []
+    for m in mentions:
+        if m.place is not None:
+            out.append(m)
+            continue
+        place = None
+        sp = Span(m.char_start, m.char_end, m.text, m.label, "fallback")
+        for sub in _embedded_names(_clean(m.text)):
+            if sub.lower() in _demonyms():
+                continue
+            cands = [c for c in _candidates(gaz, sub) if not c.place.fuzzy]
+            if not cands:
+                continue
+            p = _choose(gaz, sp, cands, doc_votes, doc_admin1, near, (), [], doc_admin2)
+            # only a place the text is already about: "Old Town Manassas" in an article on
+            # Manassas, not "Bank of England" → a village called Bank
+            if p.id not in resolved and not (here and _nearest_km(p.lat, p.lon, here) <= EMBEDDED_KM):
+                continue
+            place = replace(p, score=round(p.score * 0.6, 4),
+                            reason=f"approximate: {m.text!r} is not in the gazetteer; it names {sub!r}, "
+                                   f"resolved as {p.name} ({p.reason})")
+            break
+        if place is None and main is not None:
+            place = replace(main, score=round(min(main.score, 0.5) * 0.4, 4),
+                            reason=f"approximate: {m.text!r} is not in the gazetteer; placed at {main.name}, "
+                                   "the place the text is mostly about")
+        out.append(m if place is None else replace(m, place=place))
+    return out
+
+
+def _focus(mentions: Sequence[Mention]) -> Place | None:
+    """The place a text is mostly about: its most mentioned town, district or province (the
+    earliest on a tie), else its most mentioned country."""
+    for kinds in (("city", "admin2", "admin1", "corridor"), ("country",)):
+        count: dict[str, int] = defaultdict(int)
+        first: dict[str, Place] = {}
+        for m in mentions:
+            p = m.place
+            if p is not None and p.kind in kinds and not p.reason.startswith("approximate"):
+                count[p.id] += 1
+                first.setdefault(p.id, p)
+        if count:
+            best = max(count, key=lambda pid: count[pid])  # max keeps the first on a tie
+            return first[best]
+    return None
 
 
 def _nearest_km(lat: float, lon: float, points: list[tuple[float, float]]) -> float:
@@ -212,17 +346,60 @@ def _nearest_km(lat: float, lon: float, points: list[tuple[float, float]]) -> fl
 
 
 # -------------------------------------------------------------------------------- scoring
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    """What the words around one name say about its kind."""
+
+    dateline: bool = False  # "WASHINGTON (AP) —" at the top of the text
+    unit_word: bool = False  # "New York Gov. Andrew Cuomo": a state or province
+    contains: Place | None = None  # "Bronx, New York": the name qualifies the town before it
+
+
+_NO_HINTS = _Hints()
+_UNIT_WORDS = re.compile(
+    r"\s+(?:Gov\.|Governor|Lt\. Gov\.|Lieutenant Governor|Legislature|lawmakers|legislators|"
+    r"(?:[Ss]tate|[Pp]rovincial) (?:[Ll]egislature|[Ss]enate|[Hh]ouse|[Aa]ssembly|[Gg]overnment|[Pp]arliament|"
+    r"[Aa]ttorney [Gg]eneral|[Ss]upreme [Cc]ourt|[Pp]olice|[Tt]roopers?|[Ll]ine))(?!\w)")
+_DATELINE = re.compile(r"\s*$")
+
+
+def _hints(text: str, sp: Span, before: Sequence[Mention]) -> _Hints:
+    dateline = (sp.start < 40 and _DATELINE.match(text[:sp.start]) is not None
+                and sp.text.isupper() and len(sp.text) >= 3)
+    unit_word = _UNIT_WORDS.match(text, sp.end) is not None
+    contains = None
+    if before:
+        prev = before[-1]
+        if (prev.place is not None and prev.place.kind == "city"
+                and re.fullmatch(r"\s*,\s*", text[prev.char_end:sp.start])):
+            contains = prev.place
+    if not (dateline or unit_word or contains):
+        return _NO_HINTS
+    return _Hints(dateline, unit_word, contains)
+
+
 def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, float],
             admin1s: set[tuple[str, str]], near: list[tuple[float, float]],
             local: tuple[str, ...], qual: list[Place],
-            admin2s: AbstractSet[tuple[str, str]] = frozenset()) -> Place:
+            admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS) -> Place:
     total = sum(votes.values())
-    capitals = _capitals()
+    capitals = _capital_ids(cands)
     best: tuple[float, int, Place, list[str]] | None = None
     for rank_, c in enumerate(cands):
         p = c.place
         raw = c.raw
         terms: list[str] = []
+        if hints.unit_word and p.kind == "admin1":
+            raw += W_QUALIFIER
+            terms.append("followed by a state or provincial title")
+        town = hints.contains
+        if town is not None and p.country == town.country and (
+                p.kind == "country" or (p.kind == "admin1" and p.name == town.admin1)):
+            raw += W_QUALIFIER
+            terms.append(f"qualifies {town.name} before it")
+        if hints.dateline and p.id in capitals:
+            raw += W_DATELINE
+            terms.append("a dateline naming a national capital")
         if local and p.country == local[0]:
             raw += W_LOCAL
             terms.append(f"the text says it is in {p.country}")
@@ -259,7 +436,7 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             if bonus > 0.1:
                 terms.append(f"{d:.0f} km from other places in the text")
         raw += min(context, CONTEXT_CAP)
-        if p.kind == "city" and (p.country, name_key(p.name)) in capitals:
+        if p.id in capitals:
             raw += W_CAPITAL
             terms.append("national capital")
         if best is None or raw > best[0] + 1e-9:
@@ -268,6 +445,20 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
     raw, _, p, terms = best
     reason = p.reason if not terms else f"{p.reason}; " + "; ".join(terms)
     return replace(p, score=_to_unit(raw), reason=reason)
+
+
+def _capital_ids(cands: Sequence[_Cand]) -> set[str]:
+    """The candidates that are national capitals: of the towns named like a country's capital,
+    the most populous ("Washington" the capital, not Washington, Iowa)."""
+    capitals = _capitals()
+    best: dict[tuple[str | None, str], Place] = {}
+    for c in cands:
+        p = c.place
+        if p.kind == "city" and (p.country, name_key(p.name)) in capitals:
+            k = (p.country, name_key(p.name))
+            if k not in best or p.population > best[k].population:
+                best[k] = p
+    return {p.id for p in best.values()}
 
 
 def _to_unit(raw: float) -> float:

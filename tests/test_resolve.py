@@ -175,3 +175,76 @@ def test_resolve_spans_in_gazetteer_only_mode(gp: Geoparser) -> None:
 
 def test_no_spans_no_mentions(gaz: Gazetteer) -> None:
     assert resolve_mentions(gaz, "Nothing here.", []) == []
+
+
+# ------------------------------------------------------------------ names the gazetteer lacks
+def test_unknown_facility_is_placed_at_the_town_named_inside_it(gaz: Gazetteer) -> None:
+    text = "Drones struck near Ganja. Flights from Ganja Municipal Airfield were halted."
+    got = resolve(gaz, text, "Ganja", "Ganja Municipal Airfield")
+    p = got["Ganja Municipal Airfield"]
+    assert p is not None and p.name == "Ganja" and p.country == "AZ"
+    assert p.reason.startswith("approximate:") and p.score < got["Ganja"].score  # type: ignore[union-attr]
+
+
+def test_a_town_inside_an_unknown_name_must_be_where_the_text_is(gaz: Gazetteer) -> None:
+    # "Bank" is a village somewhere; the text is about Yerevan: no guess by default
+    text = "Protesters gathered in Yerevan outside the Qwzx Bank of Armenia branch."
+    m = resolve_mentions(gaz, text, spans_of(text, "Yerevan", "Qwzx Bank"))[1]
+    assert m.place is None and "no place named" in m.why_unresolved
+
+
+def test_resolve_spans_places_a_given_unknown_name_at_the_text_s_main_place(gp: Geoparser) -> None:
+    text = ("Shelling hit Goris on Tuesday. In Goris, the Qwzxvbn Hall was damaged, "
+            "officials in Yerevan said. Goris had been quiet.")
+    names = ("Goris", "Goris", "Qwzxvbn Hall", "Yerevan", "Goris")
+    spans = [(s.start, s.end) for s in spans_of(text, *names)]
+    places = gp.resolve_spans(text, spans)
+    hall = places[2]
+    assert hall is not None and hall.name == "Goris" and hall.reason.startswith("approximate:")
+    assert "mostly about" in hall.reason and hall.score < 0.3
+
+
+def test_resolve_mentions_rejects_an_unknown_fallback(gaz: Gazetteer) -> None:
+    with pytest.raises(ValueError, match="fallback"):
+        resolve_mentions(gaz, "Goris.", spans_of("Goris.", "Goris"), fallback="guess")
+
+
+# ------------------------------------------------------------------ words around the name
+def test_dateline_in_capitals_is_the_capital_despite_local_context(gaz: Gazetteer) -> None:
+    # without the dateline rule, the North Carolina town of Washington (in Beaufort County) wins
+    text = ("WASHINGTON (RNS) — Pastors from Greenville, North Carolina, and Beaufort County, "
+            "North Carolina, met Chocowinity officials.")
+    names = ("WASHINGTON", "Greenville", "North Carolina", "Beaufort County", "North Carolina", "Chocowinity")
+    p = resolve_mentions(gaz, text, spans_of(text, *names))[0].place
+    assert p is not None and p.admin1 == "District of Columbia", p
+    assert "dateline" in p.reason
+    # the same name in running text keeps its local reading
+    text = text.replace("WASHINGTON (RNS) — Pastors", "Pastors from Washington")
+    p = resolve_mentions(gaz, text, spans_of(text, "Washington", *names[1:]))[0].place
+    assert p is not None and p.admin1 == "North Carolina", p
+
+
+def test_governor_title_makes_the_name_a_state(gaz: Gazetteer) -> None:
+    text = "Former New York Gov. Ray Qwzx spoke in Albany."
+    p = resolve(gaz, text, "New York", "Albany")["New York"]
+    assert p is not None and p.kind == "admin1" and p.country == "US"
+
+
+def test_name_after_a_town_and_comma_is_its_state(gaz: Gazetteer) -> None:
+    text = "The firm opened an office in Atlanta, Georgia, last year."
+    got = resolve(gaz, text, "Atlanta", "Georgia")
+    p = got["Georgia"]
+    assert p is not None and p.kind == "admin1" and p.country == "US", p
+    # a list of countries is not a town and its state
+    got = resolve(gaz, "Talks between Armenia, Georgia and Azerbaijan resumed.", "Armenia", "Georgia", "Azerbaijan")
+    assert got["Georgia"] is not None and got["Georgia"].kind == "country"
+
+
+def test_an_outlier_town_does_not_pull_others_to_its_country(gaz: Gazetteer) -> None:
+    # "Central Coast" is a large Australian city and a region of British Columbia; the article
+    # is Canadian: it must not make Toronto the Australian hamlet 51 km from it
+    text = ("Canada's airlines cut flights. Travellers in Vancouver, Ottawa and Toronto waited, "
+            "and ferries on the Central Coast of British Columbia stopped. Toronto was worst hit.")
+    got = resolve_mentions(gaz, text, spans_of(text, "Canada", "Vancouver", "Ottawa", "Toronto", "Central Coast",
+                                                "British Columbia", "Toronto"))
+    assert [m.place.country for m in got if m.text == "Toronto" and m.place] == ["CA", "CA"]
