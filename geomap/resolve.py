@@ -225,7 +225,7 @@ EMBEDDED_KM = 50.0  # a place named inside an unknown name must be this close to
 #: Words that make a name a facility, body or feature rather than a settlement; the place name
 #: inside it is where it is ("Kapan Airport", "Yerevan State University", "Lake Sevan" is in the
 #: gazetteer itself, "Lake Manassas" is not).
-_GENERIC = frozenset("""  # noqa: SIM905 - a word list reads better as text
+_GENERIC = frozenset("""
 airport international intl airfield airbase base station terminal port harbour harbor metro
 university college school academy institute elementary middle high campus hospital clinic
 medical center centre church cathedral mosque temple synagogue monastery chapel museum gallery
@@ -237,7 +237,7 @@ golf club theatre theater court prison camp checkpoint embassy consulate office 
 department council parliament assembly building house palace fort castle centre zoo farm plant
 factory mine dam canal reservoir forest reserve north south east west northern southern eastern
 western upper lower inner outer of the and at de la le du des del
-""".split())
+""".split())  # noqa: SIM905 - a word list reads better as text
 
 
 def _embedded_names(name: str) -> list[str]:
