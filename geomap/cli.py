@@ -216,7 +216,8 @@ def build(ctx: click.Context, files: tuple[str, ...], outdir: str, date_: str | 
     except (GeomapError, GazetteerError) as err:
         _fail(str(err))
     n_unres = len(report.unresolved)
-    click.echo(f"{len(events)} events from {len(docs)} documents ({gp.mode}); {n_unres} place names not resolved, "
+    n_approx = f" ({len(report.approximate)} more approximated)" if report.approximate else ""
+    click.echo(f"{len(events)} events from {len(docs)} documents ({gp.mode}); {n_unres} place names not resolved{n_approx}, "
                f"{len(report.unread_dates)} dates not read, {len(report.skipped)} files skipped: see {out / 'report.txt'}",
                err=True)
     click.echo(f"wrote {out / 'events.geojson'}, {out / 'events.csv'}, {out / 'map.html'}, {out / 'map.png'}", err=True)

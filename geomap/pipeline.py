@@ -42,6 +42,8 @@ class Report:
 
     unresolved: list[tuple[str, Mention]] = field(default_factory=list)  # (doc id, mention)
     unread_dates: list[tuple[str, UnreadDate]] = field(default_factory=list)
+    #: names the gazetteer lacks, placed at a place named inside them ("Ganja Municipal Airfield")
+    approximate: list[tuple[str, Mention]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files not read, with why
     notes: list[str] = field(default_factory=list)
 
@@ -49,6 +51,9 @@ class Report:
         out = [s if s.startswith("skipped") else f"skipped: {s}" for s in self.skipped]
         out += [f"{doc}: place not resolved: {m.text!r} at {m.char_start}-{m.char_end} ({m.why_unresolved})"
                 for doc, m in self.unresolved]
+        out += [f"{doc}: place approximated: {m.text!r} at {m.char_start}-{m.char_end} "
+                f"({m.place.reason.removeprefix('approximate: ')})"
+                for doc, m in self.approximate if m.place is not None]
         out += [f"{doc}: date not read: {u.text!r} at {u.char_start}-{u.char_end} ({u.why})"
                 for doc, u in self.unread_dates]
         return out + [f"note: {n}" for n in self.notes]
@@ -143,6 +148,8 @@ class Geoparser:
         for doc in iterator:
             docs.append(doc)
             report.unresolved += [(doc.id, m) for m in doc.toponyms if m.place is None]
+            report.approximate += [(doc.id, m) for m in doc.toponyms
+                                   if m.place is not None and m.place.reason.startswith("approximate:")]
             report.unread_dates += [(doc.id, u) for u in doc.unread_dates]
             if self.recogniser.too_long_for_model(doc.text):
                 report.notes.append(f"{doc.id}: {len(doc.text):,} characters is longer than the spaCy model reads "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -246,3 +247,17 @@ def test_clean_report_says_so(tmp_path: Path) -> None:
 
 def test_report_lines_do_not_say_skipped_twice() -> None:
     assert not any("skipped: skipped" in line for line in Report(skipped=["skipped b.bin: binary file"]).lines())
+
+
+def test_report_lists_approximated_places(places: dict[str, Place], tmp_path: Path) -> None:
+    approx = replace(places["Goris"], score=0.2,
+                     reason="approximate: 'Goris Qwzx Airfield' is not in the gazetteer; it names 'Goris'")
+    m = Mention("Goris Qwzx Airfield", 5, 24, approx, "FAC")
+    report = Report(approximate=[("a", m)])
+    docs = [_doc("a", published=dt.date(2021, 5, 14), mentions=(m,))]
+    data = json.loads(write_report(report, docs, tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["approximate"] == [{"doc": "a", "text": "Goris Qwzx Airfield", "start": 5, "end": 24,
+                                    "place": "Goris", "place_id": approx.id, "why": approx.reason}]
+    lines = (tmp_path / "report.txt").read_text(encoding="utf-8").splitlines()
+    assert lines == ["a: place approximated: 'Goris Qwzx Airfield' at 5-24 "
+                     "('Goris Qwzx Airfield' is not in the gazetteer; it names 'Goris')"]
