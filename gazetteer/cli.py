@@ -48,7 +48,7 @@ def _open(ctx: click.Context) -> Gazetteer:
 @click.option("-q", "--quiet", is_flag=True, help="Errors only.")
 @click.pass_context
 def cli(ctx: click.Context, index: str | None, places: tuple[str, ...], verbose: int, quiet: bool) -> None:
-    """Offline place-name lookup (GeoNames, Natural Earth and a curated file)."""
+    """Offline place-name lookup (GeoNames, Natural Earth, airportsdata and a curated file)."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     ctx.obj = {"index": _index_path(index), "places": places}
@@ -126,7 +126,7 @@ def reverse(ctx: click.Context, lat: str, lon: str, as_json: bool) -> None:
 @click.option("--output", "-o", metavar="PATH", help="Where to write the index (default: the --index path).")
 @click.pass_context
 def build(ctx: click.Context, output: str | None) -> None:
-    """(Re)build the index from GeoNames, Natural Earth and the curated file."""
+    """(Re)build the index from GeoNames, Natural Earth, airportsdata and the curated file."""
     from .build import build_index
 
     try:

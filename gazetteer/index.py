@@ -37,6 +37,8 @@ from .userplaces import load_user_places
 
 INDEX_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 _CANDIDATES = 80
+#: A trailing word that asks for an airport, as a feature word asks for a kind of unit.
+_AIRPORT_WORDS = frozenset({"airport", "airfield", "aerodrome"})
 _FUZZY_CUTOFF = 82.0
 _SQL = (
     "SELECT n.srank, n.match, p.pid, p.id, p.name, p.kind, p.country, p.admin1, p.admin2, "
@@ -314,7 +316,12 @@ class Gazetteer:
         matched: dict[str, str] = {}  # place id → the key it matched
         key = strip_article(key)
         base, feature = split_feature_word(key)
-        hint_kinds = tuple(ctx.kinds) + (FEATURE_WORDS[feature] if feature else ())
+        feature_kinds = FEATURE_WORDS[feature] if feature else ()
+        head, _, last = key.rpartition(" ")
+        if feature is None and head and last in _AIRPORT_WORDS:
+            # "Moscow airport" when no airport has that name: the city, not a fuzzy stranger
+            base, feature, feature_kinds = head, last, ("airport",)
+        hint_kinds = tuple(ctx.kinds) + feature_kinds
         keys = [key] if base == key else [key, base]
         for k in keys:
             for row in self._rows(k):
@@ -334,7 +341,8 @@ class Gazetteer:
                         matched[row[3]] = k
         if not scored:
             return []
-        namesakes = self._city_namesakes(scored) if not feature and len(scored) > 1 else {}
+        unit_word = feature is not None and feature not in _AIRPORT_WORDS  # "Tovuz district"
+        namesakes = self._city_namesakes(scored) if not unit_word and len(scored) > 1 else {}
         spelled: set[int] = set()
         if form is not None and len(scored) > 1:
             pids = [rec[2] for _, rec, _, _ in scored.values() if not isinstance(rec, _Place)]

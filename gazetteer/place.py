@@ -17,6 +17,7 @@ KINDS = (
     "admin2",  # district, county, municipality
     "city",  # populated place
     "corridor",  # a road or corridor (Lachin corridor)
+    "airport",  # an airport with an IATA code (airportsdata)
     "feature",  # anything else a user or the curated file adds
 )
 

@@ -27,9 +27,18 @@ KIND_PRIOR = {
     "admin2": -0.1,
     "city": 0.0,
     "feature": 0.0,
+    "airport": 0.0,  # see SERVED_SHARE
 }
 #: Share of an administrative unit's summed city population that counts as its prominence.
 POP_SHARE = {"admin1": 0.1, "admin2": 0.1}
+#: An airport has no inhabitants: how widely its name is known follows the city it serves, so a
+#: tenth of that city's population counts as its prominence (Heathrow, serving London's 9 M,
+#: ranks like a town of 900,000; the airport of a town of 20,000 like a hamlet of 2,000). With the
+#: alias weight, a bare airport name ("Heathrow", an alias) beats a same-named town (a name) only
+#: when the town is under a hundredth of the served city: Heathrow, Florida (5,896) gives way to
+#: London's airport, Logan, Utah (50,000) does not give way to Boston's. The airport's own city
+#: never competes: a bare name that is its city's ("Ganja" of Ganja Airport) is not indexed.
+SERVED_SHARE = {"airport": 0.1}
 
 POP_WEIGHT = 0.15
 USER_BONUS = 3.0  # user places take precedence
@@ -46,14 +55,17 @@ CAPITAL_NAMESAKE = -0.5  # a province named after its main city, when the name i
 FUZZY_WEIGHT = 0.7  # × similarity in [0, 1], replaces the match weight
 
 
-def prominence(kind: str, population: int) -> float:
-    """The population that counts for ranking (a share of it for administrative units)."""
-    return population * POP_SHARE.get(kind, 1.0)
+def prominence(kind: str, population: int, served: int = 0) -> float:
+    """The population that counts for ranking (a share of it for administrative units).
+
+    ``served``: the population of the city a place serves (an airport's), of which a share counts.
+    """
+    return population * POP_SHARE.get(kind, 1.0) + served * SERVED_SHARE.get(kind, 0.0)
 
 
-def static_score(match: int, kind: str, population: int) -> float:
+def static_score(match: int, kind: str, population: int, served: int = 0) -> float:
     """Score before context: match type + kind prior + log population."""
-    pop = prominence(kind, population)
+    pop = prominence(kind, population, served)
     return MATCH_WEIGHT[match] + KIND_PRIOR.get(kind, 0.0) + POP_WEIGHT * math.log10(1.0 + pop)
 
 

@@ -217,6 +217,8 @@ def build(ctx: click.Context, files: tuple[str, ...], outdir: str, date_: str | 
         _fail(str(err))
     n_unres = len(report.unresolved)
     n_approx = f" ({len(report.approximate)} more approximated)" if report.approximate else ""
+    if report.set_aside:
+        n_approx += f", {len(report.set_aside)} one-word names set aside"
     click.echo(f"{len(events)} events from {len(docs)} documents ({gp.mode}); {n_unres} place names not resolved{n_approx}, "
                f"{len(report.unread_dates)} dates not read, {len(report.skipped)} files skipped: see {out / 'report.txt'}",
                err=True)

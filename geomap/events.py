@@ -81,7 +81,7 @@ _BACKGROUND = re.compile(r"\b(?:began in|since \d{4}|for decades|in the (?:19|20
 #: Dates further back than this before publication are background, not the news being reported.
 _BACKGROUND_DAYS = 2 * 365
 
-_KIND_ORDER = {"corridor": 0, "city": 1, "feature": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "continent": 6}
+_KIND_ORDER = {"corridor": 0, "airport": 1, "city": 1, "feature": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "continent": 6}
 
 _FORCE_NOUNS = (
     r"(?:Armed Forces|armed forces|army|Army|troops|forces|military|peacekeepers|soldiers|servicemen|"
@@ -296,7 +296,7 @@ def main_place(mentions: Sequence[Mention]) -> Place | None:
     by_id: dict[str, Place] = {}
     for m in mentions:
         if m.place is not None and m.label != "EMB" and m.place.kind not in ("continent",):
-            weight = 3 if m.place.kind in ("region", "admin1", "admin2", "city", "corridor") else 1
+            weight = 3 if m.place.kind in ("region", "admin1", "admin2", "city", "corridor", "airport") else 1
             counts[m.place.id] += weight
             by_id.setdefault(m.place.id, m.place)
     if not counts:

@@ -114,3 +114,5 @@ class Document:
     source: Source = field(default_factory=Source)
     published_note: str = ""  # how the publication date was found
     recogniser: str = ""  # "spacy+gazetteer" or "gazetteer-only"
+    #: names the model called places that no gazetteer name matches ("Dropbox"): not used, reported
+    set_aside: tuple[Mention, ...] = ()

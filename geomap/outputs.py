@@ -148,6 +148,8 @@ def report_json(report: Report, docs: Sequence[Document]) -> dict[str, Any]:
         "approximate": [{"doc": doc, "text": m.text, "start": m.char_start, "end": m.char_end,
                          "place": m.place.name, "place_id": m.place.id, "why": m.place.reason}
                         for doc, m in report.approximate if m.place is not None],
+        "set_aside": [{"doc": doc, "text": m.text, "start": m.char_start, "end": m.char_end, "why": m.why_unresolved}
+                      for doc, m in report.set_aside],
         "unread_dates": [{"doc": doc, "text": u.text, "start": u.char_start, "end": u.char_end, "why": u.why}
                          for doc, u in report.unread_dates],
         "skipped": report.skipped,

@@ -36,6 +36,10 @@ class GeoparserConfig:
     online: Any = None  # a gazetteer.online.OnlineConfig: ask a geocoder for names the index lacks
 
 
+SET_ASIDE_WHY = ("the language model called this one word a place, but no place in the gazetteer has "
+                 "that name (use --online to ask a geocoder)")
+
+
 @dataclass
 class Report:
     """What could not be used: nothing is dropped silently."""
@@ -44,6 +48,8 @@ class Report:
     unread_dates: list[tuple[str, UnreadDate]] = field(default_factory=list)
     #: names the gazetteer lacks, placed at a place named inside them ("Ganja Municipal Airfield")
     approximate: list[tuple[str, Mention]] = field(default_factory=list)
+    #: one-word names the model called places that no gazetteer name matches ("Dropbox")
+    set_aside: list[tuple[str, Mention]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files not read, with why
     notes: list[str] = field(default_factory=list)
 
@@ -54,6 +60,8 @@ class Report:
         out += [f"{doc}: place approximated: {m.text!r} at {m.char_start}-{m.char_end} "
                 f"({m.place.reason.removeprefix('approximate: ')})"
                 for doc, m in self.approximate if m.place is not None]
+        out += [f"{doc}: not used as a place: {m.text!r} at {m.char_start}-{m.char_end} ({m.why_unresolved})"
+                for doc, m in self.set_aside]
         out += [f"{doc}: date not read: {u.text!r} at {u.char_start}-{u.char_end} ({u.why})"
                 for doc, u in self.unread_dates]
         return out + [f"note: {n}" for n in self.notes]
@@ -90,8 +98,11 @@ class Geoparser:
         recognised = self.recogniser.recognise_many([t for _, t, _, _, _ in items], n_process=self.config.n_process)
         for (doc_id, text, published, source, note), rec in zip(items, recognised, strict=True):
             mentions = resolve_mentions(self.gazetteer, text, rec.toponyms, demonyms=rec.demonyms)
+            aside = [Mention(sp.text, sp.start, sp.end, None, sp.label, SET_ASIDE_WHY) for sp in rec.doubtful]
             if self._online is not None:
-                mentions = self._ask_online(mentions)
+                # the online geocoder may know what the index does not: ask it about those too
+                mentions = self._ask_online(sorted([*mentions, *aside], key=lambda m: m.char_start))
+                aside = []
             spans = [(d.start, d.end) for d in rec.dates] if self.mode == MODE_SPACY else None
             found, unread = dates_mod.find_dates(text, published=published, spans=spans)
             events = assemble(doc_id=doc_id, text=text, mentions=mentions, dates=found, demonyms=rec.demonyms,
@@ -99,7 +110,7 @@ class Geoparser:
             yield Document(
                 id=doc_id, text=text, published=published, toponyms=tuple(mentions), dates=tuple(found),
                 events=tuple(events), unread_dates=tuple(unread), source=source, published_note=note,
-                recogniser=self.mode,
+                recogniser=self.mode, set_aside=tuple(aside),
             )
 
     def _ask_online(self, mentions: list[Mention]) -> list[Mention]:
@@ -148,6 +159,7 @@ class Geoparser:
         for doc in iterator:
             docs.append(doc)
             report.unresolved += [(doc.id, m) for m in doc.toponyms if m.place is None]
+            report.set_aside += [(doc.id, m) for m in doc.set_aside]
             report.approximate += [(doc.id, m) for m in doc.toponyms
                                    if m.place is not None and m.place.reason.startswith("approximate:")]
             report.unread_dates += [(doc.id, u) for u in doc.unread_dates]

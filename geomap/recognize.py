@@ -42,11 +42,15 @@ TRAILING = frozenset(FEATURE_WORDS) | {"corridor", "valley", "river", "mountains
 
 #: Capitalised words that name a place somewhere but, in news, are nearly always something else.
 COMMON_WORDS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "president", "minister", "prime", "foreign", "general", "army", "police", "government", "parliament", "ministry", "defense", "defence", "court", "council", "state", "republic", "national", "democratic", "union", "united", "nations", "security", "group", "chair", "office", "deal", "reading", "mobile", "nice", "bath", "split", "sale", "hope", "orange", "page", "young", "church", "street", "bay", "lake", "mount", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "old", "great", "little", "saint", "st", "said", "says", "according", "but", "and", "the", "this", "that", "these", "those", "there", "here", "what", "when", "where", "while", "however", "also", "after", "before", "during", "since", "until", "today", "yesterday", "tomorrow", "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "official", "officials", "spokesman", "spokeswoman", "world", "city", "town", "village", "county", "district", "province", "region", "border", "front", "line", "peace", "war", "ceasefire", "troops", "forces", "military", "people", "time", "news", "press", "media", "report", "reports", "statement", "agency", "service", "services", "first", "last", "next", "early", "late", "more", "most", "many", "much", "some", "any", "all", "both", "each", "other", "such", "only", "even", "just", "still", "yet", "already", "again", "once", "twice", "home", "independence", "liberty", "victory", "freedom", "justice", "unity", "friendship", "progress", "hospital", "university", "school", "college", "centre", "center", "airport", "station", "bridge", "road", "avenue", "square", "park"]
+    ["islands", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "president", "minister", "prime", "foreign", "general", "army", "police", "government", "parliament", "ministry", "defense", "defence", "court", "council", "state", "republic", "national", "democratic", "union", "united", "nations", "security", "group", "chair", "office", "deal", "reading", "mobile", "nice", "bath", "split", "sale", "hope", "orange", "page", "young", "church", "street", "bay", "lake", "mount", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "old", "great", "little", "saint", "st", "said", "says", "according", "but", "and", "the", "this", "that", "these", "those", "there", "here", "what", "when", "where", "while", "however", "also", "after", "before", "during", "since", "until", "today", "yesterday", "tomorrow", "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "official", "officials", "spokesman", "spokeswoman", "world", "city", "town", "village", "county", "district", "province", "region", "border", "front", "line", "peace", "war", "ceasefire", "troops", "forces", "military", "people", "time", "news", "press", "media", "report", "reports", "statement", "agency", "service", "services", "first", "last", "next", "early", "late", "more", "most", "many", "much", "some", "any", "all", "both", "each", "other", "such", "only", "even", "just", "still", "yet", "already", "again", "once", "twice", "home", "independence", "liberty", "victory", "freedom", "justice", "unity", "friendship", "progress", "hospital", "university", "school", "college", "centre", "center", "airport", "station", "bridge", "road", "avenue", "square", "park"]
 )
 
+#: Words that make a capitalised run an airport's name ("Ganja Airport", "Zvartnots International").
+_AIRPORT_WORDS = frozenset({"airport", "airfield", "aerodrome", "international", "intl"})
+
 _TOKEN = re.compile(r"[A-Z\u00c0-\u024f\u0400-\u042f](?:[\w\u2019'\-]|\.(?=\w))*", re.UNICODE)
-_CONNECTORS = frozenset({"of", "de", "la", "le", "del", "al", "el", "du", "di", "da", "upon", "on", "-"})
+_CONNECTORS = frozenset({"of", "de", "la", "le", "del", "al", "el", "du", "di", "da", "upon", "on", "-", "and", "&"})
+_DC = re.compile(r",? D\.C\.")  # "Washington, D.C.": the district is part of the city's name
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z]+(?![\w'\u2019])")
@@ -58,6 +62,10 @@ _TITLE_BEFORE = re.compile(
 
 
 PERSON_ALL_WORDS = True  # every word of a multi-word PERSON entity marks that word as a person
+WIDEN_TO_GAZETTEER = True  # a spaCy place inside a longer gazetteer name takes the whole name
+EMBED_BIG_FOLLOWED = True  # a big place opening an untagged longer name is an embedded mention
+EMBED_MIN_POPULATION = 250_000  # "big" there: not "Ann" (Myanmar, 120,000) in "Ann Linde"
+DOUBT_UNKNOWN_GPE = True  # a one-word GPE no gazetteer name matches is set aside (reported), not a place
 
 #: A preposition of place right before a word ("in Shushi", "near Goris").
 _LOCATIVE_BEFORE = re.compile(
@@ -95,6 +103,8 @@ class Recognised:
     demonyms: tuple[Span, ...]
     actors: tuple[Span, ...]  # ORG and PERSON entities (spaCy only)
     dates: tuple[Span, ...]  # DATE entities (spaCy only)
+    #: one-word GPE entities that no gazetteer name matches ("Dropbox"): not used as places
+    doubtful: tuple[Span, ...] = ()
 
 
 def _load_demonyms() -> dict[str, str]:
@@ -185,6 +195,7 @@ class Recogniser:
         demonyms: list[Span] = []
         actors: list[Span] = []
         dates: list[Span] = []
+        doubtful: list[Span] = []
         taken = _Taken(len(text))
         blocking: list[tuple[int, int, str]] = []  # multi-word PERSON / ORG spans
         lower_words = frozenset(_LOWER_WORD.findall(text))
@@ -203,9 +214,12 @@ class Recogniser:
             word = text[s:e].lower()
             return " " not in word and (word in _STOP or word in COMMON_WORDS or word in lower_words)
 
+        matches = list(self._matches(text))
+        if WIDEN_TO_GAZETTEER and ents:
+            ents = self._widen(text, ents, matches)
         for s, e, label in ents:
             s, e = _trim(text, s, e)
-            if e <= s:
+            if e <= s or (label != "DATE" and taken.overlaps(s, e)):  # inside a widened name
                 continue
             surface = text[s:e]
             if label == "DATE":
@@ -222,6 +236,9 @@ class Recogniser:
                 if personal(s, e) and not self._is_country(name_key(surface)):
                     actors.append(Span(s, e, surface, "PERSON", "spacy-person"))
                     continue  # "Buhari" when "Muhammadu Buhari" is in the text, "Mr Paterson"
+                if label == "GPE" and DOUBT_UNKNOWN_GPE and self._unknown_word(surface):
+                    doubtful.append(Span(s, e, surface, label, "spacy-unknown"))
+                    continue  # "Dropbox", "Nollywood", "UConn": one word no gazetteer holds
                 s2, e2 = self._extend(text, s, e)
                 toponyms.append(Span(s2, e2, text[s2:e2], label, "spacy"))
                 taken.add((s2, e2))
@@ -238,7 +255,7 @@ class Recogniser:
                         actors.append(Span(s, e, surface, label, "spacy"))
                     blocking.append((s, e, label))
         spacy_mode = self._nlp is not None if spacy_mode is None else spacy_mode
-        for s, e, key, followed in self._matches(text):
+        for s, e, key, followed in matches:
             if taken.overlaps(s, e):
                 continue
             surface = text[s:e]
@@ -248,13 +265,18 @@ class Recogniser:
             single = " " not in key
             if key in self.demonyms:
                 continue  # "Canadian": context, not a place
-            if single and (followed or (surface.isupper() and len(surface) <= 5 and "." not in surface)) \
-                    and not self._is_country(key) \
-                    and not any(bs <= s and e <= be for bs, be, lab in blocking if lab == "ORG"):
-                continue
             inside = next((lab for bs, be, lab in blocking if bs <= s and e <= be), None)
             if inside == "PERSON":
                 continue  # "Paris" in "Paris Hilton"
+            if single and (followed or (surface.isupper() and len(surface) <= 5 and "." not in surface)) \
+                    and not self._is_country(key) and inside != "ORG":
+                if (EMBED_BIG_FOLLOWED and followed and spacy_mode and not surface.isupper()
+                        and self._is_big(key, EMBED_MIN_POPULATION) and self._prominent(key, single=False)):
+                    # "Seattle Seahawks", "Abuja Chamber of Commerce" that spaCy left untagged:
+                    # a big place's name opening a longer name (context, not an event's venue)
+                    toponyms.append(Span(s, e, surface, "EMB", "gazetteer"))
+                    taken.add((s, e))
+                continue
             if inside in ("ORG", "NORP"):
                 if self._prominent(key, single=False) and (" " in key or self._is_big(key)):
                     toponyms.append(Span(s, e, text[s:e], "EMB", "gazetteer"))
@@ -272,7 +294,33 @@ class Recogniser:
             demonyms += [d for d in self.demonym_spans(text) if not taken.overlaps(d.start, d.end)]
         toponyms.sort(key=lambda sp: sp.start)
         demonyms.sort(key=lambda sp: sp.start)
-        return Recognised(tuple(toponyms), tuple(demonyms), tuple(actors), tuple(dates))
+        return Recognised(tuple(toponyms), tuple(demonyms), tuple(actors), tuple(dates), tuple(doubtful))
+
+    def _widen(self, text: str, ents: list[tuple[int, int, str]],
+               matches: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str]]:
+        """A spaCy place inside a longer gazetteer name takes the whole name: "Baja California",
+        not "California"; "Trinidad and Tobago", not "Trinidad" and "Tobago"; "Washington, D.C."
+        as one name."""
+        longer = [(ms, me) for ms, me, key, _ in matches if " " in key]
+        out = []
+        for s, e, label in ents:
+            if label in ("GPE", "LOC", "FAC"):
+                for ms, me in longer:
+                    if ms <= s and e <= me and (me - ms) > (e - s):
+                        s, e = ms, me
+                        break
+                m = _DC.match(text, e)
+                if m and name_key(text[s:m.end()]) in self._keys:
+                    e = m.end()
+            out.append((s, e, label))
+        return out
+
+    def _unknown_word(self, surface: str) -> bool:
+        """One word that is no name in the gazetteer, not even by a close spelling."""
+        if " " in surface.strip():
+            return False
+        key = name_key(_POSSESSIVE.sub("", surface))
+        return not key or not self.gazetteer.lookup(key, limit=1, fuzzy=False)
 
     def _country_name(self, key: str, surface: str) -> bool:
         """A country written by its name ("Chad"), or an all-caps alias ("US", "UK"), not "Can"."""
@@ -280,13 +328,13 @@ class Recogniser:
         return bool(found) and found[0].kind == "country" and (
             found[0].reason.startswith("name") or surface.isupper())
 
-    def _is_big(self, key: str) -> bool:
-        """A country, region or first-level unit, or a city of 100,000 people or more."""
+    def _is_big(self, key: str, population: int = 100_000) -> bool:
+        """A country, region or first-level unit, or a city of ``population`` people or more."""
         found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
         if not found:
             return False
         p = found[0]
-        return p.kind in ("country", "continent", "region", "corridor", "admin1") or p.population >= 100_000
+        return p.kind in ("country", "continent", "region", "corridor", "admin1") or p.population >= population
 
     def _bare_abbreviation(self, text: str, s: int, e: int, key: str) -> bool:
         """A short alias written without its dot in mixed case: "Can", "Man", "Ind" are words;
@@ -311,6 +359,8 @@ class Recogniser:
         p = found[0]
         if p.kind in ("country", "continent", "region", "corridor", "admin1") or p.source.startswith("user"):
             return True
+        if p.kind == "airport":  # no population: trusted when the name says airport, not "Heathrow"
+            return " " in key and not _AIRPORT_WORDS.isdisjoint(key.split())
         threshold = 15_000 if strict else 1_000
         if single and len(key) <= 3:
             threshold = 100_000

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 from importlib import resources
 
 from gazetteer import Context, Gazetteer, GazetteerError, Place
@@ -132,11 +133,11 @@ def resolve_mentions(
             votes[key][best.country] += weight
         if best.kind == "admin1" and best.country and sure:
             admin1s[key].add((best.country, best.name))
-        elif best.kind in ("city", "admin2") and best.country and best.admin1 and sure:
+        elif best.kind in ("city", "admin2", "airport") and best.country and best.admin1 and sure:
             admin1s[key].add((best.country, best.admin1))  # a town implies its state
         if best.kind == "admin2" and best.country:
             admin2s[key].add((best.country, best.name))
-        if sure and best.kind in ("city", "admin2", "admin1", "region", "corridor"):
+        if sure and best.kind in ("city", "admin2", "airport", "admin1", "region", "corridor"):
             anchors.append((key, best.id, best.lat, best.lon, best.country or ""))
     span_set = {(s.start, s.end) for s in spans}
     for d in demonyms:
@@ -212,6 +213,14 @@ def resolve_mentions(
                 continue
         hints = _hints(text, sp, mentions)
         place = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual, doc_admin2, hints)
+        if (fallback == "focus" and place.kind == "city" and place.population < STRAY_POPULATION
+                and total >= STRAY_EVIDENCE and not doc_votes.get(place.country or "", 0.0)
+                and place.country not in local and not qual):
+            # a given place name whose only namesakes are villages in countries the text never
+            # names ("Haram" in an article about Egypt → a Norwegian village): the text's place
+            mentions.append(Mention(sp.text, sp.start, sp.end, None, sp.label,
+                                    f"only namesake is {place.name}, {place.country}, a country the text never names"))
+            continue
         mentions.append(Mention(sp.text, sp.start, sp.end, place, sp.label, ""))
     if fallback != "none" and any(m.place is None for m in mentions):
         mentions = _fall_back(gaz, text, mentions, votes, admin1s, admin2s, anchors, demonyms,
@@ -221,6 +230,8 @@ def resolve_mentions(
 
 # -------------------------------------------------------------------------------- fallbacks
 FALLBACKS = ("none", "embedded", "focus")
+STRAY_POPULATION = 20_000  # a village this small, in a country the text never names, is a stray
+STRAY_EVIDENCE = 3.0  # ... when the text names countries with at least these votes
 EMBEDDED_KM = 50.0  # a place named inside an unknown name must be this close to the text's places
 #: Words that make a name a facility, body or feature rather than a settlement; the place name
 #: inside it is where it is ("Kapan Airport", "Yerevan State University", "Lake Sevan" is in the
@@ -279,7 +290,7 @@ def _fall_back(gaz: Gazetteer, text: str, mentions: list[Mention],
     main = _focus(mentions) if focus else None
     resolved = {m.place.id for m in mentions if m.place is not None}
     here = [(m.place.lat, m.place.lon) for m in mentions if m.place is not None
-            and m.place.kind in ("city", "admin2", "corridor")]
+            and m.place.kind in ("city", "admin2", "airport", "corridor")]
     out = []
     for m in mentions:
         if m.place is not None:
@@ -313,7 +324,7 @@ def _fall_back(gaz: Gazetteer, text: str, mentions: list[Mention],
 def _focus(mentions: Sequence[Mention]) -> Place | None:
     """The place a text is mostly about: its most mentioned town, district or province (the
     earliest on a tie), else its most mentioned country."""
-    for kinds in (("city", "admin2", "admin1", "corridor"), ("country",)):
+    for kinds in (("city", "airport", "admin2", "admin1", "corridor"), ("country",)):
         count: dict[str, int] = defaultdict(int)
         first: dict[str, Place] = {}
         for m in mentions:
@@ -361,6 +372,7 @@ _UNIT_WORDS = re.compile(
     r"(?:[Ss]tate|[Pp]rovincial) (?:[Ll]egislature|[Ss]enate|[Hh]ouse|[Aa]ssembly|[Gg]overnment|[Pp]arliament|"
     r"[Aa]ttorney [Gg]eneral|[Ss]upreme [Cc]ourt|[Pp]olice|[Tt]roopers?|[Ll]ine))(?!\w)")
 _DATELINE = re.compile(r"\s*$")
+_CITY_WORD = re.compile(r"\b(?:City|Town)\b")
 
 
 def _hints(text: str, sp: Span, before: Sequence[Mention]) -> _Hints:
@@ -384,6 +396,7 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS) -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
+    biggest = max((c.place.population for c in cands if c.place.kind == "city"), default=0)
     best: tuple[float, int, Place, list[str]] | None = None
     for rank_, c in enumerate(cands):
         p = c.place
@@ -394,10 +407,13 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             terms.append("followed by a state or provincial title")
         town = hints.contains
         if town is not None and p.country == town.country and (
-                p.kind == "country" or (p.kind == "admin1" and p.name == town.admin1)):
+                p.kind == "country" or (p.kind == "admin1" and p.name == town.admin1)) \
+                and not _CITY_WORD.search(sp.text):  # "Montreal, Quebec City" is a list
             raw += W_QUALIFIER
             terms.append(f"qualifies {town.name} before it")
-        if hints.dateline and p.id in capitals:
+        if hints.dateline and p.id in capitals and p.population >= biggest:
+            # the capital when it is also the best-known place of the name: "WASHINGTON", not
+            # "VICTORIA" in a Canadian paper (the Seychelles' capital is the smaller Victoria)
             raw += W_DATELINE
             terms.append("a dateline naming a national capital")
         if local and p.country == local[0]:
@@ -454,7 +470,8 @@ def _capital_ids(cands: Sequence[_Cand]) -> set[str]:
     best: dict[tuple[str | None, str], Place] = {}
     for c in cands:
         p = c.place
-        if p.kind == "city" and (p.country, name_key(p.name)) in capitals:
+        if p.kind == "city" and (p.country, name_key(p.name)) in capitals \
+                and not p.reason.startswith(("alternate", "fuzzy")):  # "Victoria" is not Hong Kong
             k = (p.country, name_key(p.name))
             if k not in best or p.population > best[k].population:
                 best[k] = p
@@ -487,10 +504,61 @@ def _candidates(gaz: Gazetteer, name: str) -> list[_Cand]:
     try:
         found = gaz.lookup(name, limit=CANDIDATES, fuzzy=False)
         if not found:
+            found = _directional(gaz, name)
+        if not found:
             found = [p for p in gaz.lookup(name, limit=3) if _close_enough(name, p)]
     except GazetteerError:
         return []
     return [_Cand(p, _raw(p.score)) for p in found]
+
+
+_DIRECTION = re.compile(
+    r"(?i)(north|south|east|west|central|north[\- ]?east|north[\- ]?west|south[\- ]?east|south[\- ]?west)"
+    r"(?:ern)?\s+(?=[A-Z])")
+#: (south, north, west, east) fractions of a bounding box that each direction keeps
+_PARTS = {"north": (0.5, 1, 0, 1), "south": (0, 0.5, 0, 1), "east": (0, 1, 0.5, 1), "west": (0, 1, 0, 0.5),
+          "northeast": (0.5, 1, 0.5, 1), "northwest": (0.5, 1, 0, 0.5), "southeast": (0, 0.5, 0.5, 1),
+          "southwest": (0, 0.5, 0, 0.5), "central": (0.25, 0.75, 0.25, 0.75)}
+
+
+def _directional(gaz: Gazetteer, name: str) -> list[Place]:
+    """"Southern California", "Eastern Ukraine", "North-West Syria": the part of the named area
+    that lies that way (its bounding box cut in half, or its middle for "central"), when the
+    gazetteer holds the area with a shape. The gazetteer's own entries win ("Northern Ireland",
+    "Western Australia", "South Africa" are names, not parts)."""
+    m = _DIRECTION.match(name)
+    if not m:
+        return []
+    direction = re.sub(r"[\- ]", "", m.group(1).lower())
+    rest = name[m.end():]
+    out = []
+    for base in gaz.lookup(rest, limit=5, fuzzy=False):
+        if base.geometry is None or base.kind not in ("country", "admin1", "admin2", "region"):
+            continue
+        part = _part(base.geometry, _PARTS[direction])
+        if part is None:
+            continue
+        point = part.centroid if part.contains(part.centroid) else part.representative_point()
+        word = m.group(0).strip()
+        out.append(replace(
+            base, id=f"{base.id}#{direction}", name=f"{word} {base.name}", kind="region",
+            admin1=base.name if base.kind == "admin1" else base.admin1, lat=point.y, lon=point.x,
+            geometry=part, population=0, score=base.score * 0.9,
+            reason=f"the {direction} part of {base.name} ({base.reason})"))
+    return out
+
+
+def _part(geom: Any, frac: tuple[float, float, float, float]) -> Any:
+    from shapely.geometry import box
+
+    minx, miny, maxx, maxy = geom.bounds
+    if maxx - minx > 180:  # across the antimeridian: no halves
+        return None
+    lo, hi, west, east = frac
+    cut = box(minx + (maxx - minx) * west, miny + (maxy - miny) * lo,
+              minx + (maxx - minx) * east, miny + (maxy - miny) * hi)
+    part = geom.intersection(cut)
+    return None if part.is_empty else part
 
 
 _FUZZY_NOTE = re.compile(r"fuzzy match '([^']+)'")

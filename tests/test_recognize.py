@@ -113,3 +113,48 @@ def test_spans_show_their_text(gaz_only: Recogniser) -> None:
     text = "Clashes near Goris, in Syunik province, and in Tovuz district."
     for sp in gaz_only.recognise(text).toponyms:
         assert text[sp.start:sp.end] == sp.text
+
+
+# ------------------------------------------------------------------ merging the model's entities
+# (hand-made entities, so the rules are tested whatever the model says)
+def ents_of(text: str, *labelled: tuple[str, str]) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for surface, label in labelled:
+        s = text.index(surface, pos)
+        out.append((s, s + len(surface), label))
+        pos = s + len(surface)
+    return out
+
+
+def test_a_one_word_place_no_gazetteer_knows_is_set_aside(gaz: Gazetteer) -> None:
+    rec = Recogniser(gaz, use_spacy=False)
+    text = "Files stored in Qwzxbox sync to Yerevan servers."
+    got = rec._merge(text, ents_of(text, ("Qwzxbox", "GPE"), ("Yerevan", "GPE")), spacy_mode=True)
+    assert [sp.text for sp in got.toponyms] == ["Yerevan"]
+    assert [sp.text for sp in got.doubtful] == ["Qwzxbox"]
+
+
+def test_the_model_s_place_takes_the_whole_gazetteer_name(gaz: Gazetteer) -> None:
+    rec = Recogniser(gaz, use_spacy=False)
+    text = "Talks with Trinidad and Tobago and with Baja California resumed in Washington, D.C. on Monday."
+    ents = ents_of(text, ("Trinidad", "GPE"), ("Tobago", "PERSON"), ("California", "GPE"),
+                   ("Washington", "GPE"), ("D.C.", "GPE"))
+    got = [sp.text for sp in rec._merge(text, ents, spacy_mode=True).toponyms]
+    assert got == ["Trinidad and Tobago", "Baja California", "Washington, D.C."]
+
+
+def test_a_big_city_opening_an_untagged_name_is_an_embedded_mention(gaz: Gazetteer) -> None:
+    rec = Recogniser(gaz, use_spacy=False)
+    text = "Fans of the Seattle Seahawks met Ann Goris on Sunday."
+    got = rec._merge(text, [], spacy_mode=True).toponyms
+    assert [(sp.text, sp.label) for sp in got] == [("Seattle", "EMB")]
+
+
+def test_set_aside_names_are_reported(gaz: Gazetteer) -> None:
+    gp = Geoparser(GeoparserConfig(use_spacy=True), gazetteer=gaz)
+    if gp.mode != MODE_SPACY:
+        pytest.skip("spaCy model not available")
+    doc = gp.geoparse("Qwzxland said on Monday that Armenia and Azerbaijan had agreed to talks in Qwzxland.")
+    texts = {m.text for m in doc.set_aside}
+    assert texts <= {"Qwzxland"}
+    assert all("no place in the gazetteer" in m.why_unresolved for m in doc.set_aside)

@@ -248,3 +248,30 @@ def test_an_outlier_town_does_not_pull_others_to_its_country(gaz: Gazetteer) -> 
     got = resolve_mentions(gaz, text, spans_of(text, "Canada", "Vancouver", "Ottawa", "Toronto", "Central Coast",
                                                 "British Columbia", "Toronto"))
     assert [m.place.country for m in got if m.text == "Toronto" and m.place] == ["CA", "CA"]
+
+
+def test_a_direction_before_an_area_is_its_part(gaz: Gazetteer) -> None:
+    text = "Wildfires spread across Southern California and Eastern Ukraine saw shelling."
+    got = resolve(gaz, text, "Southern California", "Eastern Ukraine")
+    south, east = got["Southern California"], got["Eastern Ukraine"]
+    assert south is not None and south.kind == "region" and south.country == "US"
+    whole = gaz.lookup("California", limit=1)[0]
+    assert south.lat < whole.lat and south.geometry is not None
+    assert south.geometry.bounds[3] <= whole.geometry.bounds[3] - 4  # type: ignore[union-attr]
+    assert east is not None and east.country == "UA" and east.lon > 32
+    # a name the gazetteer holds is that place, not a part
+    assert resolve(gaz, "Rain fell in Northern Ireland.", "Northern Ireland")["Northern Ireland"].kind == "admin1"  # type: ignore[union-attr]
+
+
+def test_given_name_whose_namesakes_are_foreign_villages_goes_to_the_text_s_place(gp: Geoparser) -> None:
+    text = ("Egyptian police in Cairo said crowds gathered in Haram on Friday. Egypt's interior ministry "
+            "said Cairo and Giza were calm.")
+    spans = [(s.start, s.end) for s in spans_of(text, "Cairo", "Haram", "Egypt", "Cairo", "Giza")]
+    place = gp.resolve_spans(text, spans)[1]
+    assert place is not None and place.country == "EG" and place.reason.startswith("approximate:")
+
+
+def test_short_form_of_a_long_official_name_is_an_alias(gaz: Gazetteer) -> None:
+    text = "Doctors in Newcastle and Leeds, England, reported the first cases."
+    p = resolve(gaz, text, "Newcastle", "Leeds", "England")["Newcastle"]
+    assert p is not None and p.name == "Newcastle upon Tyne", p
