@@ -232,6 +232,7 @@ def resolve_mentions(
 FALLBACKS = ("none", "embedded", "focus")
 STRAY_POPULATION = 20_000  # a village this small, in a country the text never names, is a stray
 STRAY_EVIDENCE = 3.0  # ... when the text names countries with at least these votes
+NEXT_TO_CHARS = 100  # a town named this close to an unknown given name is where it is
 EMBEDDED_KM = 50.0  # a place named inside an unknown name must be this close to the text's places
 #: Words that make a name a facility, body or feature rather than a settlement; the place name
 #: inside it is where it is ("Kapan Airport", "Yerevan State University", "Lake Sevan" is in the
@@ -313,12 +314,34 @@ def _fall_back(gaz: Gazetteer, text: str, mentions: list[Mention],
                             reason=f"approximate: {m.text!r} is not in the gazetteer; it names {sub!r}, "
                                    f"resolved as {p.name} ({p.reason})")
             break
+        nearby = _next_to(m, mentions) if focus else None
+        if place is None and nearby is not None:
+            place = replace(nearby, score=round(min(nearby.score, 0.5) * 0.4, 4),
+                            reason=f"approximate: {m.text!r} is not in the gazetteer; placed at {nearby.name}, "
+                                   "named next to it")
         if place is None and main is not None:
             place = replace(main, score=round(min(main.score, 0.5) * 0.4, 4),
                             reason=f"approximate: {m.text!r} is not in the gazetteer; placed at {main.name}, "
                                    "the place the text is mostly about")
         out.append(m if place is None else replace(m, place=place))
     return out
+
+
+def _next_to(m: Mention, mentions: Sequence[Mention]) -> Place | None:
+    """The nearest town, district or province named within NEXT_TO_CHARS characters of ``m``
+    ("the Qwzx Hall in Goris")."""
+    best: tuple[int, Place] | None = None
+    for o in mentions:
+        p = o.place
+        if p is None or o is m or p.kind not in _LOCAL_KINDS or p.reason.startswith("approximate"):
+            continue
+        d = max(o.char_start - m.char_end, m.char_start - o.char_end, 0)
+        if d <= NEXT_TO_CHARS and (best is None or d < best[0]):
+            best = (d, p)
+    return best[1] if best else None
+
+
+_LOCAL_KINDS = ("city", "airport", "admin2", "admin1", "corridor")
 
 
 def _focus(mentions: Sequence[Mention]) -> Place | None:

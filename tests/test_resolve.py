@@ -194,14 +194,18 @@ def test_a_town_inside_an_unknown_name_must_be_where_the_text_is(gaz: Gazetteer)
 
 
 def test_resolve_spans_places_a_given_unknown_name_at_the_text_s_main_place(gp: Geoparser) -> None:
-    text = ("Shelling hit Goris on Tuesday. In Goris, the Qwzxvbn Hall was damaged, "
-            "officials in Yerevan said. Goris had been quiet.")
-    names = ("Goris", "Goris", "Qwzxvbn Hall", "Yerevan", "Goris")
+    filler = " Officials gave no further details about the damage or the people hurt." * 3
+    text = ("Shelling hit Goris on Tuesday. Goris had been quiet." + filler +
+            " The Qwzxvbn Hall was damaged." + filler + " Later the Qwzxvbn Depot in Kapan burned. Goris mourned.")
+    names = ("Goris", "Goris", "Qwzxvbn Hall", "Qwzxvbn Depot", "Kapan", "Goris")
     spans = [(s.start, s.end) for s in spans_of(text, *names)]
     places = gp.resolve_spans(text, spans)
-    hall = places[2]
+    hall, depot = places[2], places[3]
+    # nothing named near the hall: the place the text is mostly about
     assert hall is not None and hall.name == "Goris" and hall.reason.startswith("approximate:")
     assert "mostly about" in hall.reason and hall.score < 0.3
+    # the depot is "in Kapan": the town named next to it
+    assert depot is not None and depot.name == "Kapan" and "named next to it" in depot.reason
 
 
 def test_resolve_mentions_rejects_an_unknown_fallback(gaz: Gazetteer) -> None:
