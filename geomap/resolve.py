@@ -30,8 +30,8 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 from importlib import resources
+from typing import Any
 
 from gazetteer import Context, Gazetteer, GazetteerError, Place
 from gazetteer.normalize import name_key
