@@ -284,6 +284,15 @@ class Gazetteer:
         rows = self._con.execute("SELECT DISTINCT key FROM names WHERE srank <= ?", (-min_score,))
         return frozenset(k for (k,) in rows)
 
+    def shape(self, place_id: str) -> BaseGeometry | None:
+        """The polygon or line the index holds for the place with this id (None for a point).
+
+        Lets a process that received places without their shapes (to keep them small) put them
+        back: ``replace(place, geometry=gaz.shape(place.id))``.
+        """
+        row = self._con.execute("SELECT pid FROM places WHERE id = ?", (place_id,)).fetchone()
+        return None if row is None else self._shape(row[0])
+
     def info(self) -> dict[str, Any]:
         """Counts, sources, licences and build date of the index."""
         return {

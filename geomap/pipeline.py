@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,7 +32,7 @@ class GeoparserConfig:
     index: str | os.PathLike[str] | None = None  # gazetteer index; default path when None
     user_places: tuple[str, ...] = ()
     use_spacy: bool = True
-    n_process: int = 1  # spaCy processes for batches (2 uses both cores)
+    n_process: int = 1  # worker processes for many documents (2 uses both cores)
     online: Any = None  # a gazetteer.online.OnlineConfig: ask a geocoder for names the index lacks
 
 
@@ -75,6 +75,7 @@ class Geoparser:
         self.gazetteer = gazetteer or Gazetteer(self.config.index, user_places=self.config.user_places)
         self.recogniser = Recogniser(self.gazetteer, use_spacy=self.config.use_spacy)
         self._online: Any = None
+        self._pool: Any = None  # worker processes, started by the first large geoparse_many
         if self.config.online is not None:
             from gazetteer.online import OnlineGeocoder
 
@@ -93,9 +94,18 @@ class Geoparser:
     def geoparse_many(
         self, items: Iterable[tuple[str, str, dt.date | None, Source, str]]
     ) -> Iterator[Document]:
-        """Geoparse (id, text, published, source, published_note) tuples; spaCy batches them."""
+        """Geoparse (id, text, published, source, published_note) tuples, in order.
+
+        spaCy batches them; with ``n_process`` > 1 (and no online geocoder, whose rate limit is
+        per process) the documents are shared out in chunks to that many worker processes, each
+        with its own model and index, and come back in order.
+        """
         items = list(items)
-        recognised = self.recogniser.recognise_many([t for _, t, _, _, _ in items], n_process=self.config.n_process)
+        workers = min(self.config.n_process, len(items) // _MIN_CHUNK)
+        if workers > 1 and self._online is None:
+            yield from self._parallel(items)
+            return
+        recognised = self.recogniser.recognise_many([t for _, t, _, _, _ in items])
         for (doc_id, text, published, source, note), rec in zip(items, recognised, strict=True):
             mentions = resolve_mentions(self.gazetteer, text, rec.toponyms, demonyms=rec.demonyms)
             aside = [Mention(sp.text, sp.start, sp.end, None, sp.label, SET_ASIDE_WHY) for sp in rec.doubtful]
@@ -112,6 +122,34 @@ class Geoparser:
                 events=tuple(events), unread_dates=tuple(unread), source=source, published_note=note,
                 recogniser=self.mode, set_aside=tuple(aside),
             )
+
+    def _parallel(self, items: list[tuple[str, str, dt.date | None, Source, str]]) -> Iterator[Document]:
+        """Chunks of documents to the worker processes (started once, kept until :meth:`close`)."""
+        if self._pool is None:
+            import multiprocessing as mp
+            import weakref
+
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            self._pool = mp.get_context(method).Pool(self.config.n_process, initializer=_init_worker,
+                                                     initargs=(self.config,))
+            weakref.finalize(self, self._pool.terminate)
+        chunks = [items[i:i + _MIN_CHUNK] for i in range(0, len(items), _MIN_CHUNK)]
+        shapes: dict[str, Any] = {}
+        for docs, stripped in self._pool.imap(_work, chunks):
+            for pid in stripped - shapes.keys():
+                shapes[pid] = self.gazetteer.shape(pid)
+
+            def restore(p: Place, stripped: set[str] = stripped) -> Place:
+                return replace(p, geometry=shapes[p.id]) if p.id in stripped and p.geometry is None else p
+
+            for d in docs:
+                yield _map_places(d, restore)
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started (they also stop when the parser is freed)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
 
     def _ask_online(self, mentions: list[Mention]) -> list[Mention]:
         """Names the index lacks, asked once each of the online geocoder (cached on disk)."""
@@ -172,6 +210,40 @@ class Geoparser:
                                     "(give one with --date YYYY-MM-DD)")
         events = merge_events(e for d in docs for e in d.events)
         return events, docs, report
+
+
+#: documents per chunk sent to a worker process (spaCy batches within a chunk)
+_MIN_CHUNK = 8
+_WORKER: Geoparser | None = None
+
+
+def _init_worker(config: GeoparserConfig) -> None:
+    global _WORKER
+    _WORKER = Geoparser(replace(config, n_process=1))
+
+
+def _work(chunk: list[tuple[str, str, dt.date | None, Source, str]]) -> tuple[list[Document], set[str]]:
+    """Geoparse a chunk in a worker. Shapes the parent's index holds are left out of the reply
+    (polygons are most of its bytes) and their place ids listed, for the parent to put back;
+    computed shapes ("Southern California") and user places travel as they are."""
+    assert _WORKER is not None
+    stripped: set[str] = set()
+
+    def strip(p: Place) -> Place:
+        if p.geometry is None or "#" in p.id or p.source.startswith("user"):
+            return p
+        stripped.add(p.id)
+        return replace(p, geometry=None)
+
+    return [_map_places(d, strip) for d in _WORKER.geoparse_many(chunk)], stripped
+
+
+def _map_places(doc: Document, fn: Callable[[Place], Place]) -> Document:
+    def m(x: Mention) -> Mention:
+        return x if x.place is None else replace(x, place=fn(x.place))
+
+    events = tuple(replace(e, place=fn(e.place), places=tuple(fn(q) for q in e.places)) for e in doc.events)
+    return replace(doc, toponyms=tuple(m(x) for x in doc.toponyms), events=events)
 
 
 def _progress(it: Iterator[Document], total: int) -> Iterator[Document]:

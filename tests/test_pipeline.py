@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import shape
 
 import geomap
-from geomap.model import EVENT_TYPES, Document, Event
+from geomap.model import EVENT_TYPES, Document, Event, Source
 from geomap.outputs import events_to_frame, write_events
 from geomap.pipeline import Geoparser, GeoparserConfig, Report
 
@@ -332,3 +332,20 @@ def test_place_followed_by_on_weekday_is_recognised(parser: Geoparser, gazetteer
     assert gp.mode == mode
     doc = gp.geoparse(text, published=dt.date(2021, 3, 6))
     assert any(m.place is not None and m.place.name.startswith(place) for m in doc.toponyms)
+
+
+def test_two_worker_processes_give_the_same_documents_in_order(gaz: Any) -> None:
+    examples = sorted(p for p in (Path(__file__).parent.parent / "examples").iterdir() if p.suffix == ".txt")
+    texts = [p.read_text(encoding="utf-8") for p in examples]
+    items = [(f"d{i}", texts[i % len(texts)], dt.date(2021, 5, 14), Source(), "") for i in range(24)]
+    one = list(Geoparser(GeoparserConfig(use_spacy=False), gazetteer=gaz).geoparse_many(items))
+    gp2 = Geoparser(GeoparserConfig(use_spacy=False, n_process=2), gazetteer=gaz)
+    try:
+        two = list(gp2.geoparse_many(items))
+        assert gp2._pool is not None  # the workers did the work
+    finally:
+        gp2.close()
+    assert [d.id for d in two] == [d.id for d in one]
+    assert two == one  # places (shapes put back by the parent), dates and events alike
+    shaped = [m.place for d in two for m in d.toponyms if m.place is not None and m.place.kind == "country"]
+    assert shaped and all(p.geometry is not None for p in shaped)
