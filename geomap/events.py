@@ -13,7 +13,7 @@ import hashlib
 from bisect import bisect_left
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from gazetteer import Place
@@ -104,8 +104,15 @@ _FATAL = [
 _REPORTING = re.compile(
     r"^\s*(?:and [A-Z][\w\-]+\s+)?(?:has |have |had )?(?:each |both |also |later )?"
     r"(?:said|says|stated|claimed|accused|blamed|denied|put the blame|insisted|announced|reported|warned|"
-    r"urged|welcomed|gave|gives|maintained|countered|replied|argued|rejected)\b", re.I
+    r"urged|welcomed|gave|gives|maintained|countered|replied|argued|rejected|called (?:for|on)|demanded|"
+    r"appealed)\b", re.I
 )
+# "Turkey's leadership", "Armenia's foreign ministry": who speaks for a country
+_POSSESSIVE_SPEAKER = re.compile(
+    r"['\u2019]s\s+(?:[a-z]+\s+){0,2}(?:leadership|government|ministry|president|presidency|minister|"
+    r"army|military|officials?|spokes(?:man|woman|person)|parliament|authorities|embassy|leaders?)\s+")
+# ", which has a base in Armenia," between a speaker and its verb
+_RELATIVE = re.compile(r",\s+(?:which|who)\b[^.;]{0,120}?,")
 # "Armenia's PM", "Azerbaijan's Tovuz district", "(Moscow time)": a name that qualifies another
 _QUALIFIER = re.compile(r"^(?:['\u2019]s?\b|\s*-?\s*time\b)", re.I)
 _ABBREV = re.compile(
@@ -176,13 +183,29 @@ def _may(low: str, hints: tuple[str, ...]) -> bool:
     return any(h in low for h in hints)
 
 
+# "the border was calm on Wednesday", "no fighting was reported": the absence of an event
+_CALM = re.compile(
+    r"\b(?:was|were|remained|remains|stayed|is|are|has been|have been)\s+(?:largely |mostly |relatively |"
+    r"generally |all but |again )?(?:calm|quiet|silent)\b|\bno (?:new |further )?(?:reports? of )?"
+    r"(?:fighting|clashes|shelling|casualties|violations)\b", re.I)
+_CALM_HINTS = ("calm", "quiet", "silent", "no ")
+# "called for a halt to the fighting": a request, not an agreement
+_REQUEST = re.compile(
+    r"\b(?:call(?:ed|s|ing)? for|urg\w+|demand\w*|appeal\w* for|press\w* for|ask\w* for)\b[^.;]{0,40}"
+    r"\b(?:halt|end|stop|cessation|pause|ceasefire|truce)\b", re.I)
+
+
 def classify(sentence: str) -> tuple[str, float] | None:
     """The event type a sentence reports and a confidence, or None."""
     low = sentence.lower()
     if _may(low, _BACKGROUND_HINTS) and _BACKGROUND.search(sentence):
         return None
+    if _may(low, _CALM_HINTS) and _CALM.search(sentence):
+        return None
     for (etype, pat), hints in zip(_TRIGGERS, _HINTS, strict=True):
         if _may(low, hints) and pat.search(sentence):
+            if etype == "ceasefire" and _REQUEST.search(sentence):
+                return "diplomatic_statement", 0.6
             return etype, 0.7
     if _may(low, _AGREEMENT_HINTS) and _AGREEMENT.search(sentence):
         return "ceasefire", 0.7
@@ -231,7 +254,14 @@ def _metonymic(text: str, m: Mention) -> bool:
     (not "a shop owner in Ganja said")."""
     if re.search(r"\b(?:in|at|near|from|of|outside|around)\s+(?:the\s+)?$", text[max(0, m.char_start - 12):m.char_start], re.I):
         return False
-    return bool(_REPORTING.match(text[m.char_end:m.char_end + 40]))
+    after = text[m.char_end:m.char_end + 200]
+    own = _POSSESSIVE_SPEAKER.match(after)
+    if own:  # "Turkey's leadership said", "Azerbaijan's defence ministry said"
+        after = after[own.end():]
+    rel = _RELATIVE.match(after)
+    if rel:  # "Moscow, which has a base in Armenia, called for a halt"
+        after = after[rel.end():]
+    return bool(_REPORTING.match(after[:40]))
 
 
 _OF_TITLE = re.compile(
@@ -325,8 +355,10 @@ def assemble(
     entities: Sequence[Span],
     source: Source,
     published: dt.date | None,
+    capital: Callable[[str], Place | None] | None = None,
 ) -> list[Event]:
-    """The events of one document."""
+    """The events of one document. ``capital`` gives a country's capital (ISO alpha-2 → place):
+    a statement by a country ("Turkey's leadership said") is placed at its seat of government."""
     events: list[Event] = []
     datelines, dateline_end, dateline_stop = dateline_places(text, mentions)
     dateline = datelines[0] if len(datelines) == 1 else None
@@ -380,6 +412,10 @@ def assemble(
             if speakers and speakers[0].place is not None:
                 place = speakers[0].place
                 place_note = f"where the statement was made: {place.name} speaks"
+                seat = capital(place.country) if capital and place.kind == "country" and place.country else None
+                if seat is not None:
+                    place_note = f"where the statement was made: {place.name} speaks, from its capital {seat.name}"
+                    place = seat
             elif dateline is not None:
                 place = dateline
                 place_note = f"where the statement was made: the dateline, {dateline.name}"

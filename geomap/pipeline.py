@@ -20,7 +20,7 @@ from . import dates as dates_mod
 from .events import assemble, merge_events
 from .model import Document, Event, Mention, Source, UnreadDate
 from .recognize import MODE_SPACY, Recogniser, Span
-from .resolve import resolve_mentions
+from .resolve import capital_of, resolve_mentions
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class Geoparser:
             spans = [(d.start, d.end) for d in rec.dates] if self.mode == MODE_SPACY else None
             found, unread = dates_mod.find_dates(text, published=published, spans=spans)
             events = assemble(doc_id=doc_id, text=text, mentions=mentions, dates=found, demonyms=rec.demonyms,
-                              entities=rec.actors, source=source, published=published)
+                              entities=rec.actors, source=source, published=published, capital=self._capital)
             yield Document(
                 id=doc_id, text=text, published=published, toponyms=tuple(mentions), dates=tuple(found),
                 events=tuple(events), unread_dates=tuple(unread), source=source, published_note=note,
@@ -144,6 +144,9 @@ class Geoparser:
 
             for d in docs:
                 yield _map_places(d, restore)
+
+    def _capital(self, country: str) -> Place | None:
+        return capital_of(self.gazetteer, country)
 
     def close(self) -> None:
         """Stop the worker processes, if any were started (they also stop when the parser is freed)."""

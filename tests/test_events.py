@@ -66,6 +66,13 @@ CLASSIFY = [
     ("The region has been disputed for decades.", None),
     ("The weather was mild and the markets were open.", None),
     ("", None),
+    # the absence of an event, and a request for one
+    ("The front line was largely quiet on Wednesday after a week of clashes.", None),
+    ("Guns along the border were silent overnight.", None),
+    ("No fighting was reported from the northern sector.", None),
+    ("The ministry called for an immediate halt to the fighting.", "diplomatic_statement"),
+    ("Both leaders urged a stop to the shelling of towns.", "diplomatic_statement"),
+    ("The sides agreed to a halt to all hostilities from midnight.", "ceasefire"),
 ]
 
 
@@ -384,3 +391,25 @@ def test_merge_undated_events_only_with_undated_ones(places: dict[str, Place]) -
     assert len(merge_events([dated, undated])) == 2
     assert len(merge_events([undated, replace(undated, sources=(A,), id="x")])) == 1
     assert merge_events([]) == []
+
+
+def test_a_country_s_statement_is_placed_at_its_capital(gaz: Gazetteer) -> None:
+    from geomap.resolve import capital_of
+
+    text = "Qwzx's leadership said on 3 May 2021 that it stood with its ally. Armenia's defence ministry said talks would go on."
+    armenia = gaz.resolve("Armenia")
+    events = assemble(doc_id="a", text=text, mentions=[_mention(text, "Armenia", armenia)],
+                      dates=[_date(text, "3 May 2021", dt.date(2021, 5, 3))], demonyms=(), entities=(),
+                      source=SRC, published=dt.date(2021, 5, 4), capital=lambda cc: capital_of(gaz, cc))
+    [ev] = events
+    assert ev.type == "diplomatic_statement" and ev.place.name == "Yerevan"
+    assert "Armenia speaks, from its capital Yerevan" in ev.place_note
+
+
+def test_speaker_before_a_relative_clause_still_speaks(gaz: Gazetteer) -> None:
+    text = "Moscow, which keeps a base in the region, called for an end to the fighting on 3 May 2021."
+    moscow = gaz.resolve("Moscow")
+    [ev] = _assemble(text, [_mention(text, "Moscow", moscow)], [_date(text, "3 May 2021", dt.date(2021, 5, 3))],
+                     published=dt.date(2021, 5, 4))
+    assert ev.type == "diplomatic_statement" and ev.place.name == "Moscow"
+    assert "speaks" in ev.place_note
