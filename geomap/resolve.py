@@ -254,7 +254,7 @@ western upper lower inner outer of the and at de la le du des del
 
 def _embedded_names(name: str) -> list[str]:
     """Runs of non-generic capitalised words inside ``name``, longest first."""
-    words = [w for w in re.findall(r"[\w'\u2019\-.]+", name)]
+    words = re.findall(r"[\w'\u2019\-.]+", name)
     runs: list[list[str]] = []
     cur: list[str] = []
     for w in words:
@@ -347,7 +347,7 @@ _LOCAL_KINDS = ("city", "airport", "admin2", "admin1", "corridor")
 def _focus(mentions: Sequence[Mention]) -> Place | None:
     """The place a text is mostly about: its most mentioned town, district or province (the
     earliest on a tie), else its most mentioned country."""
-    for kinds in (("city", "airport", "admin2", "admin1", "corridor"), ("country",)):
+    for kinds in (_LOCAL_KINDS, ("country",)):
         count: dict[str, int] = defaultdict(int)
         first: dict[str, Place] = {}
         for m in mentions:
