@@ -173,8 +173,8 @@ class Geoparser:
         """Resolve given (start, end) character spans only, in the context of the whole text.
 
         The caller asserts each span is a place: a name the gazetteer does not hold is placed at
-        the place names inside it, else at the place the text is mostly about, with a reason that
-        begins "approximate:" and a low score.
+        the place named inside it, else at a town named within 100 characters of it, else at the
+        place the text is mostly about, with a reason that begins "approximate:" and a low score.
         """
         rec = self.recogniser.recognise(text) if self.mode != MODE_SPACY else None
         demonyms = rec.demonyms if rec is not None else tuple(self.recogniser.demonym_spans(text))
