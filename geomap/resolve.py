@@ -232,6 +232,7 @@ def resolve_mentions(
 FALLBACKS = ("none", "embedded", "focus")
 STRAY_POPULATION = 20_000  # a village this small, in a country the text never names, is a stray
 STRAY_EVIDENCE = 3.0  # ... when the text names countries with at least these votes
+FOCUS_MEDOID = 1.0  # the text's main place is its most central town, not only its most named
 NEXT_TO_CHARS = 100  # a town named this close to an unknown given name is where it is
 EMBEDDED_KM = 50.0  # a place named inside an unknown name must be this close to the text's places
 #: Words that make a name a facility, body or feature rather than a settlement; the place name
@@ -356,6 +357,14 @@ def _focus(mentions: Sequence[Mention]) -> Place | None:
                 count[p.id] += 1
                 first.setdefault(p.id, p)
         if count:
+            if FOCUS_MEDOID and kinds is _LOCAL_KINDS and len(count) > 2:
+                # the place nearest the others, counting each mention ("Charleston" named twice in
+                # an article on six towns around Manassas is not what it is about)
+                def spread(pid: str) -> float:
+                    p = first[pid]
+                    return sum(n * min(haversine_km(p.lat, p.lon, first[q].lat, first[q].lon), 1000.0)
+                               for q, n in count.items()) / count[pid]
+                return first[min(count, key=spread)]
             best = max(count, key=lambda pid: count[pid])  # max keeps the first on a tie
             return first[best]
     return None

@@ -279,3 +279,13 @@ def test_short_form_of_a_long_official_name_is_an_alias(gaz: Gazetteer) -> None:
     text = "Doctors in Newcastle and Leeds, England, reported the first cases."
     p = resolve(gaz, text, "Newcastle", "Leeds", "England")["Newcastle"]
     assert p is not None and p.name == "Newcastle upon Tyne", p
+
+
+def test_the_text_s_main_place_is_its_most_central_town(gp: Geoparser) -> None:
+    filler = " Nothing else was said about it at the meeting that evening." * 3
+    text = ("Buyers from Charleston and Charleston-area firms toured homes in Manassas, Haymarket, "
+            "Gainesville and Centreville, Virginia." + filler + " The Qwzxvbn Golf Club opened a new course.")
+    names = ("Charleston", "Manassas", "Haymarket", "Gainesville", "Centreville", "Virginia", "Qwzxvbn Golf Club")
+    spans = [(s.start, s.end) for s in spans_of(text, *names)]
+    club = gp.resolve_spans(text, spans)[-1]
+    assert club is not None and club.admin1 == "Virginia" and "mostly about" in club.reason, club
