@@ -247,6 +247,17 @@ class Gazetteer:
                 admin2 = place
         if admin1 is None and admin2 is not None and admin2.admin1:
             admin1 = self._named(admin2.admin1, "admin1", admin2.country)
+        if country is not None and admin1 is not None and admin1.country and admin1.country != country.country:
+            # Natural Earth's country and admin-1 layers disagree on a disputed area (Crimea: RU in
+            # one, UA in the other): answer with one of them, the admin-1's ISO 3166-2 country
+            other = country.name
+            country = self._named(self.meta_country_name(admin1.country), "country", admin1.country)
+            if country is not None:
+                country = country.with_score(country.score, f"{country.reason}; disputed: the country layer "
+                                                           f"gives {other}, the first-level unit {admin1.name} is in "
+                                                           f"{admin1.country} (ISO 3166-2)")
+        if admin2 is not None and country is not None and admin2.country != country.country:
+            admin2 = None
         nearest = None
         dist = None
         if rv.point_pids:

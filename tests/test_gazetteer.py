@@ -167,3 +167,12 @@ def test_info_reports_counts_and_sources(gaz: Gazetteer) -> None:
     info = gaz.info()
     assert info["places"]["city"] > 200_000 and info["places"]["admin1"] > 3000
     assert any("GeoNames" in s["credit"] for s in info["sources"])
+
+
+def test_reverse_in_a_disputed_area_answers_consistently(gaz: Gazetteer) -> None:
+    # Crimea: Natural Earth's country layer and its admin-1 layer disagree; the answer must not
+    # mix them (a Ukrainian province inside Russia), and it says so
+    r = gaz.reverse(45.0, 34.0)
+    assert r.country is not None and r.admin1 is not None
+    assert r.admin1.country == r.country.country == "UA"
+    assert "disputed" in r.country.reason
