@@ -384,13 +384,13 @@ class _Builder:
         by_code: dict[str, str] = {}
         skipped = 0
         for i, row in enumerate(sub_rows, start=1):
-            name, iso, gcode, gid, _type, alias_s, level_s = row[:7]
+            name, iso, gcode, sub_gid, _type, alias_s, level_s = row[:7]
             level = int(level_s or 0)
             sub_names[i], sub_level[i] = name, level
             by_code[gcode] = name
             country = country_of_row.get(int(row[8]), None) if row[8] else None
             kind = "admin1" if level == 1 else "admin2"
-            geom = polygons.get(int(gid)) if gid else None
+            geom = polygons.get(int(sub_gid)) if sub_gid else None
             pts = members.get(i, [])
             population = sum(p for _, _, p in pts)
             if geom is not None:
@@ -401,7 +401,7 @@ class _Builder:
             else:
                 skipped += 1
                 continue
-            pid = f"gn:{gid}" if gid else f"l{level}:{gcode}"
+            pid = f"gn:{sub_gid}" if sub_gid else f"l{level}:{gcode}"
             parent = sub_names.get(int(row[7])) if row[7] else None
             p = _Place(
                 id=pid, name=name, kind=kind, country=country, lat=lat, lon=lon,
@@ -654,7 +654,10 @@ def build_index(
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
         counts: dict[str, int] = defaultdict(int)
-        place_rows, name_rows, shape_rows, form_rows = [], [], [], []
+        place_rows: list[tuple[Any, ...]] = []
+        name_rows: list[tuple[Any, ...]] = []
+        shape_rows: list[tuple[Any, ...]] = []
+        form_rows: list[tuple[Any, ...]] = []
         for pid, p in enumerate(sorted(builder.places.values(), key=lambda q: q.id), start=1):
             counts[p.kind] += 1
             place_rows.append((pid, p.id, p.name, p.kind, p.country, p.admin1, p.admin2,

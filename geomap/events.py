@@ -421,8 +421,9 @@ def assemble(
                 place_note = f"where the statement was made: the dateline, {dateline.name}"
             elif here and min(_specific(m) for m in here) < _KIND_ORDER["country"]:
                 here.sort(key=lambda m: (_specific(m), m.char_start))
-                place = here[0].place
-                assert place is not None
+                about = here[0].place
+                assert about is not None
+                place = about
                 place_note = "the place the statement is about"
             else:
                 if own_dates:
@@ -430,8 +431,9 @@ def assemble(
                 continue
         elif here:
             here.sort(key=lambda m: (_specific(m), m.char_start))
-            place = here[0].place
-            assert place is not None
+            specific = here[0].place
+            assert specific is not None
+            place = specific
         elif focus is not None and etype not in ("diplomatic_statement", "other") and own_dates:
             place = focus
             place_note = f"no place in the sentence: the article's main place, {focus.name}"

@@ -126,4 +126,4 @@ class Document:
 
 
 for _cls in (TimeSpan, UnreadDate, Mention, Source, Event, Document):
-    _cls.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
+    _cls.__reduce__ = _reduce  # type: ignore[method-assign]
