@@ -129,17 +129,22 @@ class Sentence:
     paragraph: int
 
 
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_INITIAL_END = re.compile(r"\b[A-Z]\.$")
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split text into sentences (offsets kept); knows news abbreviations ("Nov. 19", "Gen.")."""
     out: list[Sentence] = []
     para = 0
-    for pm in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+    for pm in _PARAGRAPH.finditer(text):
         start = pm.start()
         chunk = pm.group(0)
         last = 0
-        for m in re.finditer(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])", chunk):
+        for m in _SENTENCE_END.finditer(chunk):
             head = chunk[last:m.end()]
-            if _ABBREV.search(head) or re.search(r"\b[A-Z]\.$", head):
+            if _ABBREV.search(head) or _INITIAL_END.search(head):
                 continue
             _add(out, text, start + last, start + m.end(), para)
             last = m.end()
@@ -180,7 +185,7 @@ _BACKGROUND_HINTS = ("began in", "since ", "for decades", "in the 19", "in the 2
 
 
 def _may(low: str, hints: tuple[str, ...]) -> bool:
-    return any(h in low for h in hints)
+    return any(map(low.__contains__, hints))
 
 
 # "the border was calm on Wednesday", "no fighting was reported": the absence of an event
@@ -249,10 +254,13 @@ def actors(sentence: Sentence, demonyms: Sequence[Span], entities: Sequence[Span
     return tuple(dict.fromkeys(found))
 
 
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|of|outside|around)\s+(?:the\s+)?$", re.I)
+
+
 def _metonymic(text: str, m: Mention) -> bool:
     """"Yerevan said", "Baku put the blame": a capital standing for its government
     (not "a shop owner in Ganja said")."""
-    if re.search(r"\b(?:in|at|near|from|of|outside|around)\s+(?:the\s+)?$", text[max(0, m.char_start - 12):m.char_start], re.I):
+    if _PLACE_PREPOSITION.search(text[max(0, m.char_start - 12):m.char_start]):
         return False
     after = text[m.char_end:m.char_end + 200]
     own = _POSSESSIVE_SPEAKER.match(after)

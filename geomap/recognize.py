@@ -52,7 +52,11 @@ _TOKEN = re.compile(r"[A-Z\u00c0-\u024f\u0400-\u042f](?:[\w\u2019'\-]|\.(?=\w))*
 _CONNECTORS = frozenset({"of", "de", "la", "le", "del", "al", "el", "du", "di", "da", "upon", "on", "-", "and", "&"})
 _DC = re.compile(r",? D\.C\.")  # "Washington, D.C.": the district is part of the city's name
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+# a word of _WORD that may begin with a capital (the caller checks isupper for non-ASCII letters)
+_CAPITALISED_WORD = re.compile(r"(?<![A-Za-z\u00c0-\u024f])[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f]*")
+_CAPITAL_NEXT = re.compile(r"[ \-][A-Z\u00c0-\u024f]")
+_NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z]+)")
+_SENTENCE_BREAK_BEFORE = re.compile(r"[.!?\n\"“]\s*$")
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z]+(?![\w'\u2019])")
 #: Titles before a capitalised word make it a person ("Mr Paterson", "President Obama").
 _TITLE_BEFORE = re.compile(
@@ -156,7 +160,7 @@ class Recogniser:
     def demonym_spans(self, text: str) -> list[Span]:
         """Capitalised demonyms and nationality adjectives in ``text`` ("Armenian" → AM)."""
         out = []
-        for m in _WORD.finditer(text):
+        for m in _CAPITALISED_WORD.finditer(text):
             w = m.group(0)
             if w[0].isupper():
                 cc = self.demonyms.get(w.lower())
@@ -401,7 +405,7 @@ class Recogniser:
                     # a name followed by more capitalised words it does not include: "Ann Linde",
                     # "Vladimir Putin", "Minsk Group" — a first name or a modifier, unless a country
                     followed = j < len(run) and hit[1] < run_end and bool(
-                        re.match(r"[ \-][A-Z\u00c0-\u024f]", text[hit[1]:hit[1] + 2]))
+                        _CAPITAL_NEXT.match(text, hit[1]))
                     yield hit[0], hit[1], hit[2], followed
                     i = j
                 else:
@@ -409,9 +413,9 @@ class Recogniser:
 
     def _extend(self, text: str, s: int, e: int) -> tuple[int, int]:
         """Take a trailing feature word ("corridor", "district") into the span when it is in the index."""
-        m = re.match(r"[ \u00a0]+([A-Za-z]+)", text[e:e + 20])
+        m = _NEXT_WORD.match(text, e, e + 20)
         if m and m.group(1).lower() in TRAILING:
-            e2 = e + m.end()
+            e2 = m.end()
             base = text[s:e2]
             if m.group(1).lower() in FEATURE_WORDS or name_key(base) in self._keys:
                 return s, e2
@@ -447,7 +451,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _sentence_start(text: str, s: int) -> bool:
     before = text[max(0, s - 3):s]
-    return s == 0 or bool(re.search(r"[.!?\n\"“]\s*$", before))
+    return s == 0 or bool(_SENTENCE_BREAK_BEFORE.search(before))
 
 
 def _single_threaded_blas() -> bool:
