@@ -520,7 +520,7 @@ _UNUSED_PIPES = ("lemmatizer", "parser", "tagger", "attribute_ruler", "senter")
 def _listens_to_tok2vec(nlp: Any) -> bool:
     """True when a loaded component reads a shared tok2vec component (then it must be kept)."""
     for _, pipe in nlp.pipeline:
-        model = getattr(pipe, "model", None)
+        model: Any = getattr(pipe, "model", None)
         if hasattr(model, "walk") and any(node.name.startswith("tok2vec-listener") for node in model.walk()):
             return True
     return False

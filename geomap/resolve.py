@@ -106,13 +106,21 @@ def resolve_mentions(
     if fallback not in FALLBACKS:
         raise ValueError(f"fallback must be one of {', '.join(FALLBACKS)}, got {fallback!r}")
     demonym_cc = {(d.start, d.end): d.country for d in demonyms if d.country}
-    keys = [name_key(_clean(sp.text)) if _clean(sp.text) else "" for sp in spans]
+    cleaned = [_clean(sp.text) for sp in spans]
+    keys = [name_key(c) if c else "" for c in cleaned]
     fixed: list[Place | None] = []
     cands: list[list[_Cand]] = []
-    for sp in spans:
+    by_name: dict[str, list[_Cand]] = {}  # a name repeated in the text is looked up once
+    for sp, name in zip(spans, cleaned, strict=True):
         adj = _adjective_place(gaz, sp, demonym_cc)
         fixed.append(adj)
-        cands.append([] if adj is not None else _candidates(gaz, _clean(sp.text)))
+        if adj is not None:
+            cands.append([])
+            continue
+        found = by_name.get(name)
+        if found is None:
+            found = by_name[name] = _candidates(gaz, name)
+        cands.append(found)
 
     # -- document evidence ------------------------------------------------------------------
     votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))  # key → country → votes
@@ -163,7 +171,8 @@ def resolve_mentions(
         votes["#caller"][c] += 3
 
     anchors = list(dict.fromkeys(anchors))
-    near_by_key: dict[str, list[tuple[float, float]]] = {}
+    evidence: dict[str, _Evidence] = {}  # the rest of the document, once per distinct name
+    chosen: dict[tuple[object, ...], Place] = {}
     mentions = []
     for i, sp in enumerate(spans):
         key = keys[i]
@@ -174,31 +183,10 @@ def resolve_mentions(
             mentions.append(Mention(sp.text, sp.start, sp.end, None, sp.label,
                                     f"no place named {sp.text!r} in the gazetteer"))
             continue
-        doc_votes: defaultdict[str, float] = defaultdict(float)
-        doc_admin1: set[tuple[str, str]] = set()
-        doc_admin2: set[tuple[str, str]] = set()
-        for k, units in admin2s.items():
-            if k != key:
-                doc_admin2 |= units
-        for k, by_country in votes.items():
-            if k != key:
-                for cc, v in by_country.items():
-                    doc_votes[cc] += v
-        for k, units in admin1s.items():
-            if k != key:
-                doc_admin1 |= units
-        # a town or unit implies its state and its surroundings only where the rest of the
-        # document agrees on its country ("Central Coast" in an article about Canada is not
-        # evidence for New South Wales)
-        total = sum(doc_votes.values())
-        weak = {cc for cc in {u[0] for u in doc_admin1} | {a[4] for a in anchors}
-                if total >= 2 and doc_votes.get(cc, 0.0) / total < ANCHOR_SUPPORT}
-        if weak:
-            doc_admin1 = {u for u in doc_admin1 if u[0] not in weak}
-        near = near_by_key.get(key)
-        if near is None:  # each distinct anchor once: a name repeated 1,000 times is one anchor
-            near = near_by_key[key] = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon, cc in anchors
-                                                         if k != key and cc not in weak))
+        ev = evidence.get(key)
+        if ev is None:
+            ev = evidence[key] = _evidence(key, votes, admin1s, admin2s, anchors)
+        doc_votes, doc_admin1, doc_admin2, total, near = ev
         local = _local_countries(gaz, text, sp, demonyms)
         qual = _qualifier(gaz, text, sp)
         options = cands[i]
@@ -212,7 +200,12 @@ def resolve_mentions(
                                         "in countries the text does not name"))
                 continue
         hints = _hints(text, sp, mentions)
-        place = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual, doc_admin2, hints)
+        ck = (key, sp.text, local, tuple(q.id for q in qual), hints.dateline, hints.unit_word,
+              hints.contains.id if hints.contains is not None else None, len(options))
+        place = chosen.get(ck)  # the same name in the same surroundings: the same choice
+        if place is None:
+            place = chosen[ck] = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual,
+                                         doc_admin2, hints)
         if (fallback == "focus" and place.kind == "city" and place.population < STRAY_POPULATION
                 and total >= STRAY_EVIDENCE and not doc_votes.get(place.country or "", 0.0)
                 and place.country not in local and not qual):
@@ -226,6 +219,41 @@ def resolve_mentions(
         mentions = _fall_back(gaz, text, mentions, votes, admin1s, admin2s, anchors, demonyms,
                               focus=fallback == "focus")
     return mentions
+
+
+#: what the rest of a document says, seen from one name: country votes, admin-1 and admin-2
+#: units, their total vote, and the anchor points to be near
+_Evidence = tuple[dict[str, float], set[tuple[str, str]], set[tuple[str, str]], float, list[tuple[float, float]]]
+
+
+def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mapping[str, set[tuple[str, str]]],
+              admin2s: Mapping[str, set[tuple[str, str]]],
+              anchors: Sequence[tuple[str, str, float, float, str]]) -> _Evidence:
+    """The document's evidence without the name ``key``'s own mentions."""
+    doc_votes: defaultdict[str, float] = defaultdict(float)
+    doc_admin1: set[tuple[str, str]] = set()
+    doc_admin2: set[tuple[str, str]] = set()
+    for k, units in admin2s.items():
+        if k != key:
+            doc_admin2 |= units
+    for k, by_country in votes.items():
+        if k != key:
+            for cc, v in by_country.items():
+                doc_votes[cc] += v
+    for k, units in admin1s.items():
+        if k != key:
+            doc_admin1 |= units
+    # a town or unit implies its state and its surroundings only where the rest of the
+    # document agrees on its country ("Central Coast" in an article about Canada is not
+    # evidence for New South Wales)
+    total = sum(doc_votes.values())
+    weak = {cc for cc in {u[0] for u in doc_admin1} | {a[4] for a in anchors}
+            if total >= 2 and doc_votes.get(cc, 0.0) / total < ANCHOR_SUPPORT}
+    if weak:
+        doc_admin1 = {u for u in doc_admin1 if u[0] not in weak}
+    # each distinct anchor once: a name repeated 1,000 times is one anchor
+    near = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon, cc in anchors if k != key and cc not in weak))
+    return doc_votes, doc_admin1, doc_admin2, total, near
 
 
 # -------------------------------------------------------------------------------- fallbacks
