@@ -143,7 +143,7 @@ class Geoparser:
                 return replace(p, geometry=shapes[p.id]) if p.id in stripped and p.geometry is None else p
 
             for d in docs:
-                yield _map_places(d, restore)
+                yield _map_places(d, restore) if stripped else d
 
     def _capital(self, country: str) -> Place | None:
         return capital_of(self.gazetteer, country)
@@ -242,11 +242,29 @@ def _work(chunk: list[tuple[str, str, dt.date | None, Source, str]]) -> tuple[li
 
 
 def _map_places(doc: Document, fn: Callable[[Place], Place]) -> Document:
-    def m(x: Mention) -> Mention:
-        return x if x.place is None else replace(x, place=fn(x.place))
+    """``doc`` with ``fn`` applied to every place in it (copies only what changes)."""
+    changed = False
 
-    events = tuple(replace(e, place=fn(e.place), places=tuple(fn(q) for q in e.places)) for e in doc.events)
-    return replace(doc, toponyms=tuple(m(x) for x in doc.toponyms), events=events)
+    def m(x: Mention) -> Mention:
+        nonlocal changed
+        if x.place is None:
+            return x
+        p = fn(x.place)
+        if p is x.place:
+            return x
+        changed = True
+        return replace(x, place=p)
+
+    def e(ev: Event) -> Event:
+        nonlocal changed
+        place, places = fn(ev.place), tuple(fn(q) for q in ev.places)
+        if place is ev.place and all(a is b for a, b in zip(places, ev.places, strict=True)):
+            return ev
+        changed = True
+        return replace(ev, place=place, places=places)
+
+    toponyms, events = tuple(m(x) for x in doc.toponyms), tuple(e(ev) for ev in doc.events)
+    return replace(doc, toponyms=toponyms, events=events) if changed else doc
 
 
 def _progress(it: Iterator[Document], total: int) -> Iterator[Document]:
