@@ -398,7 +398,12 @@ def assemble(
                 lead_inherited = True
         if sent.paragraph != last_para:
             last_para = sent.paragraph
-        typed = classify(sent.text)
+        in_sent = [m for m in mentions[m_lo:m_hi] if m.place is not None
+                   and m.label != "EMB" and m.place.kind != "continent"
+                   and m.char_end > dateline_end]
+        # an event needs a place: one in the sentence, the dateline's (a statement), or the
+        # article's main place for a dated sentence; without any, the sentence is not read
+        typed = classify(sent.text) if in_sent or own_dates or dateline is not None else None
         if typed is None:
             if own_dates:
                 last_date = _best_date(own_dates)
@@ -409,9 +414,6 @@ def assemble(
         ):
             last_date = _best_date(own_dates)
             continue  # history recalled by the article ("the 1994 ceasefire"), not news
-        in_sent = [m for m in mentions[m_lo:m_hi] if m.place is not None
-                   and m.label != "EMB" and m.place.kind != "continent"
-                   and m.char_end > dateline_end]
         speakers = [m for m in in_sent if _metonymic(text, m)]
         here = [m for m in in_sent if not _metonymic(text, m) and not _qualifier(text, m)]
         place_note = ""

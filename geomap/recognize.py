@@ -26,7 +26,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
-from gazetteer import Gazetteer
+from gazetteer import Gazetteer, Place
 from gazetteer.normalize import FEATURE_WORDS, name_key
 
 from .errors import ModelUnavailable
@@ -136,6 +136,7 @@ class Recogniser:
         self.gazetteer = gazetteer
         self._min_score = min_score
         self._nlp: Any = None
+        self._tops: dict[str, list[Place]] = {}
         self.mode = MODE_GAZETTEER
         self.why_no_model = "the gazetteer-only recogniser was asked for"
         if use_spacy:
@@ -319,22 +320,32 @@ class Recogniser:
             out.append((s, e, label))
         return out
 
+    def _top(self, key: str) -> list[Place]:
+        """The best place for a name key with no context (as a list of 0 or 1), memoised: the
+        recogniser asks it of every capitalised word, several times."""
+        hit = self._tops.get(key)
+        if hit is None:
+            if len(self._tops) >= 100_000:
+                self._tops.clear()
+            hit = self._tops[key] = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        return hit
+
     def _unknown_word(self, surface: str) -> bool:
         """One word that is no name in the gazetteer, not even by a close spelling."""
         if " " in surface.strip():
             return False
         key = name_key(_POSSESSIVE.sub("", surface))
-        return not key or not self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        return not key or not self._top(key)
 
     def _country_name(self, key: str, surface: str) -> bool:
         """A country written by its name ("Chad"), or an all-caps alias ("US", "UK"), not "Can"."""
-        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        found = self._top(key)
         return bool(found) and found[0].kind == "country" and (
             found[0].reason.startswith("name") or surface.isupper())
 
     def _is_big(self, key: str, population: int = 100_000) -> bool:
         """A country, region or first-level unit, or a city of ``population`` people or more."""
-        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        found = self._top(key)
         if not found:
             return False
         p = found[0]
@@ -346,18 +357,18 @@ class Recogniser:
         surface = text[s:e]
         if len(key) > 4 or " " in key or surface.isupper() or "." in surface or text[e:e + 1] == ".":
             return False
-        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        found = self._top(key)
         return bool(found) and found[0].reason.startswith("alias")
 
     def _is_country(self, key: str) -> bool:
-        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        found = self._top(key)
         return bool(found) and found[0].kind == "country"
 
     def _prominent(self, key: str, *, single: bool, strict: bool = True) -> bool:
         """Is the best place for ``key`` prominent enough to trust a bare capitalised match?"""
         if key in COMMON_WORDS:
             return False
-        found = self.gazetteer.lookup(key, limit=1, fuzzy=False)
+        found = self._top(key)
         if not found:
             return False
         p = found[0]
