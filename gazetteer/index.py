@@ -115,6 +115,14 @@ class _Reverse:
     point_pids: list[int]
 
 
+@dataclass(slots=True)
+class _Ranked:
+    """A name's ranked candidates and the places built from the first of them so far."""
+
+    ranked: list[tuple[float, _Row | _Place, int, list[str], str]]
+    made: list[Place] = field(default_factory=list)
+
+
 @dataclass
 class _Fuzzy:
     buckets: dict[tuple[str, str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -161,7 +169,7 @@ class Gazetteer:
                 f"{SCHEMA_VERSION!r}; rebuild it with `gazetteer build`"
             )
         self.meta = meta
-        self._cache: OrderedDict[tuple[Any, ...], tuple[Place, ...]] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], _Ranked] = OrderedDict()
         self._cache_size = cache_size
         self._shapes: dict[int, BaseGeometry | None] = {}
         try:
@@ -201,19 +209,23 @@ class Gazetteer:
             cc = _check_country(country)
             ctx = Context((cc, *ctx.countries), ctx.bbox, ctx.near, ctx.kinds)
         form = spelling(name)
-        ck = (key, form, ctx.key(), limit, fuzzy)
+        # one ranking per name and context, whatever the limit; places are built as far as asked
+        ck = (key, form, ctx.key(), fuzzy)
         hit = self._cache.get(ck)
         if hit is not None:
             self._cache.move_to_end(ck)
-            return list(hit)
-        try:
-            result = tuple(self._lookup(key, ctx, limit, fuzzy, form))
-        except sqlite3.DatabaseError as err:
-            raise self._damaged(err) from err
-        self._cache[ck] = result
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return list(result)
+        else:
+            try:
+                hit = _Ranked(self._rank(key, ctx, fuzzy, form))
+            except sqlite3.DatabaseError as err:
+                raise self._damaged(err) from err
+            self._cache[ck] = hit
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        made, ranked = hit.made, hit.ranked
+        while len(made) < limit and len(made) < len(ranked):
+            made.append(self._make(*ranked[len(made)]))
+        return made[:limit]
 
     def resolve(self, name: str, *, context: Context | None = None, country: str | None = None) -> Place | None:
         """The best place for ``name`` in ``context``, or None."""
@@ -330,7 +342,9 @@ class Gazetteer:
     def _rows(self, key: str) -> list[_Row]:
         return self._con.execute(_SQL, (key, _CANDIDATES)).fetchall()
 
-    def _lookup(self, key: str, ctx: Context, limit: int, fuzzy: bool, form: str | None = None) -> list[Place]:
+    def _rank(self, key: str, ctx: Context, fuzzy: bool,
+              form: str | None = None) -> list[tuple[float, _Row | _Place, int, list[str], str]]:
+        """Every candidate for ``key`` in ``ctx``, best first: (raw score, row, match, reasons, matched key)."""
         # (raw score, row, how) per place id; the first way a place matched wins
         scored: dict[str, tuple[float, _Row | _Place, int, str]] = {}
         matched: dict[str, str] = {}  # place id → the key it matched
@@ -405,7 +419,7 @@ class Gazetteer:
                 terms.append(f"the city {namesakes[pid]} is meant more often")
             ranked.append((raw, pid, rec, match, terms))
         ranked.sort(key=lambda t: (-t[0], t[1]))
-        return [self._make(raw, rec, match, terms, matched[pid]) for raw, pid, rec, match, terms in ranked[:limit]]
+        return [(raw, rec, match, terms, matched[pid]) for raw, pid, rec, match, terms in ranked]
 
     def _city_namesakes(self, scored: dict[str, tuple[float, _Row | _Place, int, str]]) -> dict[str, str]:
         """Admin units named like a city that holds a quarter of their people: the bare name means the city."""
