@@ -370,8 +370,11 @@ def assemble(
     events: list[Event] = []
     datelines, dateline_end, dateline_stop = dateline_places(text, mentions)
     dateline = datelines[0] if len(datelines) == 1 else None
-    focus = main_place([m for m in mentions if m.char_end > dateline_end
-                        and not _metonymic(text, m) and not _qualifier(text, m)])
+    # a mention that stands for a government ("Yerevan said") or qualifies a word ("Moscow time")
+    # is not where things happen: read once per mention
+    speaking = {m.char_start for m in mentions if _metonymic(text, m)}
+    aside = {m.char_start for m in mentions if m.char_start in speaking or _qualifier(text, m)}
+    focus = main_place([m for m in mentions if m.char_end > dateline_end and m.char_start not in aside])
     last_date: TimeSpan | None = None
     last_para = -1
     # sentences come in text order: slice the sorted mentions and dates instead of rescanning them
@@ -414,8 +417,8 @@ def assemble(
         ):
             last_date = _best_date(own_dates)
             continue  # history recalled by the article ("the 1994 ceasefire"), not news
-        speakers = [m for m in in_sent if _metonymic(text, m)]
-        here = [m for m in in_sent if not _metonymic(text, m) and not _qualifier(text, m)]
+        speakers = [m for m in in_sent if m.char_start in speaking]
+        here = [m for m in in_sent if m.char_start not in aside]
         place_note = ""
         if etype == "diplomatic_statement":
             # a statement happens where it is made: the speaker's capital, else the dateline
