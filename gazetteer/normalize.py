@@ -43,6 +43,8 @@ def name_key(name: str) -> str:
     'us'
     """
     text = _CONTROL.sub(" ", _INVISIBLE.sub("", name))
+    if text.isascii():  # most names: nothing to decompose or transliterate
+        return _SEP.sub(" ", _DROP.sub("", text.lower())).strip()
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLIT)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))

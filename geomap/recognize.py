@@ -151,6 +151,12 @@ class Recogniser:
     def _keys(self) -> frozenset[str]:
         return self.gazetteer.name_keys(min_score=self._min_score)
 
+    @cached_property
+    def _heads(self) -> frozenset[str]:
+        """First words of the names of more than one word: a run of capitalised words is tried
+        as one name only from a word that opens one ("New", "Nagorno", not "Vladimir")."""
+        return frozenset(k[:k.index(" ")] for k in self._keys if " " in k)
+
     #: Longest text (characters) given to the spaCy model; longer texts use the gazetteer matcher.
     max_model_chars = 200_000
 
@@ -400,7 +406,9 @@ class Recogniser:
             j = 0
             while i < len(run):
                 hit = None
-                for j in range(min(len(run), i + 5), i, -1):
+                first = name_key(text[run[i][0]:run[i][1]])
+                longest = min(len(run), i + 5) if first.partition(" ")[0] in self._heads else i + 1
+                for j in range(longest, i, -1):
                     s, e = run[i][0], run[j - 1][1]
                     surface = _POSSESSIVE.sub("", text[s:e].rstrip(".-"))
                     e = s + len(surface)
