@@ -171,6 +171,7 @@ def resolve_mentions(
         votes["#caller"][c] += 3
 
     anchors = list(dict.fromkeys(anchors))
+    points = _AnchorPoints(anchors)
     evidence: dict[str, _Evidence] = {}  # the rest of the document, once per distinct name
     chosen: dict[tuple[object, ...], Place] = {}
     mentions = []
@@ -185,7 +186,7 @@ def resolve_mentions(
             continue
         ev = evidence.get(key)
         if ev is None:
-            ev = evidence[key] = _evidence(key, votes, admin1s, admin2s, anchors)
+            ev = evidence[key] = _evidence(key, votes, admin1s, admin2s, anchors, points)
         doc_votes, doc_admin1, doc_admin2, total, near = ev
         local = _local_countries(gaz, text, sp, demonyms)
         qual = _qualifier(gaz, text, sp)
@@ -228,7 +229,7 @@ _Evidence = tuple[dict[str, float], set[tuple[str, str]], set[tuple[str, str]], 
 
 def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mapping[str, set[tuple[str, str]]],
               admin2s: Mapping[str, set[tuple[str, str]]],
-              anchors: Sequence[tuple[str, str, float, float, str]]) -> _Evidence:
+              anchors: Sequence[tuple[str, str, float, float, str]], points: _AnchorPoints) -> _Evidence:
     """The document's evidence without the name ``key``'s own mentions."""
     doc_votes: defaultdict[str, float] = defaultdict(float)
     doc_admin1: set[tuple[str, str]] = set()
@@ -252,8 +253,30 @@ def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mappi
     if weak:
         doc_admin1 = {u for u in doc_admin1 if u[0] not in weak}
     # each distinct anchor once: a name repeated 1,000 times is one anchor
-    near = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon, cc in anchors if k != key and cc not in weak))
+    if weak:
+        near = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon, cc in anchors if k != key and cc not in weak))
+    else:
+        near = points.without(key)
     return doc_votes, doc_admin1, doc_admin2, total, near
+
+
+class _AnchorPoints:
+    """The distinct anchor points of a document, and which names put each there: the points
+    seen from one name (all but those only it put there) without a pass over every anchor."""
+
+    def __init__(self, anchors: Sequence[tuple[str, str, float, float, str]]) -> None:
+        self._keys: dict[tuple[float, float], set[str]] = {}
+        for k, _pid, lat, lon, _cc in anchors:
+            self._keys.setdefault((lat, lon), set()).add(k)
+        self._all = list(self._keys)
+        self._own: dict[str, set[tuple[float, float]]] = {}
+        for pt, ks in self._keys.items():
+            if len(ks) == 1:
+                self._own.setdefault(next(iter(ks)), set()).add(pt)
+
+    def without(self, key: str) -> list[tuple[float, float]]:
+        own = self._own.get(key)
+        return list(self._all) if not own else [pt for pt in self._all if pt not in own]
 
 
 # -------------------------------------------------------------------------------- fallbacks
