@@ -139,11 +139,10 @@ class Geoparser:
             for pid in stripped - shapes.keys():
                 shapes[pid] = self.gazetteer.shape(pid)
 
-            def restore(p: Place, stripped: set[str] = stripped) -> Place:
-                return replace(p, geometry=shapes[p.id]) if p.id in stripped and p.geometry is None else p
-
             for d in docs:
-                yield _map_places(d, restore) if stripped else d
+                if stripped:
+                    _put_shapes_back(d, shapes, stripped)
+                yield d
 
     def _capital(self, country: str) -> Place | None:
         return capital_of(self.gazetteer, country)
@@ -239,6 +238,17 @@ def _work(chunk: list[tuple[str, str, dt.date | None, Source, str]]) -> tuple[li
         return replace(p, geometry=None)
 
     return [_map_places(d, strip) for d in _WORKER.geoparse_many(chunk)], stripped
+
+
+def _put_shapes_back(doc: Document, shapes: dict[str, Any], stripped: set[str]) -> None:
+    """Give the places of a document just unpickled from a worker their shapes back. The places
+    are this process's own fresh copies, so they are completed in place rather than copied with
+    every mention and event that holds them."""
+    places = [m.place for m in doc.toponyms if m.place is not None]
+    places += [p for e in doc.events for p in (e.place, *e.places)]
+    for p in places:
+        if p.geometry is None and p.id in stripped:
+            object.__setattr__(p, "geometry", shapes[p.id])  # frozen: not shared with anyone yet
 
 
 def _map_places(doc: Document, fn: Callable[[Place], Place]) -> Document:

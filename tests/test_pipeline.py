@@ -349,3 +349,11 @@ def test_two_worker_processes_give_the_same_documents_in_order(gaz: Any) -> None
     assert two == one  # places (shapes put back by the parent), dates and events alike
     shaped = [m.place for d in two for m in d.toponyms if m.place is not None and m.place.kind == "country"]
     assert shaped and all(p.geometry is not None for p in shaped)
+
+    def shapes(docs: list[Any]) -> list[Any]:
+        places = [m.place for d in docs for m in d.toponyms if m.place is not None]
+        places += [p for d in docs for e in d.events for p in (e.place, *e.places)]
+        return [None if p.geometry is None else p.geometry.wkb for p in places]
+
+    assert shapes(two) == shapes(one)  # every mention's and event's polygon, not only countries'
+    assert any(e.place.geometry is not None for d in two for e in d.events)
