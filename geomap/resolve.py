@@ -77,6 +77,18 @@ REGION_ADJECTIVES = {
     "east african": "East Africa", "scandinavian": "Scandinavia", "caribbean": "Caribbean",
     "arctic": "Arctic", "balkan": "Balkans", "gulf": "Persian Gulf",
 }
+#: Adjectives of a country's constituent part, which the demonym table gives to the whole
+#: country ("English" → GB): the part, when the gazetteer holds it as a first-level unit.
+PART_ADJECTIVES = {
+    "english": ("England", "GB"), "scottish": ("Scotland", "GB"), "welsh": ("Wales", "GB"),
+    "northern irish": ("Northern Ireland", "GB"), "catalan": ("Catalonia", "ES"),
+    "basque": ("Basque Country", "ES"), "flemish": ("Flanders", "BE"), "bavarian": ("Bavaria", "DE"),
+    "sicilian": ("Sicily", "IT"), "sardinian": ("Sardinia", "IT"), "corsican": ("Corsica", "FR"),
+    "tibetan": ("Tibet", "CN"), "crimean": ("Crimea", "UA"),
+    "texan": ("Texas", "US"), "californian": ("California", "US"), "floridian": ("Florida", "US"),
+    "hawaiian": ("Hawaii", "US"), "alaskan": ("Alaska", "US"), "quebecois": ("Quebec", "CA"),
+    "québécois": ("Quebec", "CA"), "tasmanian": ("Tasmania", "AU"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -660,6 +672,11 @@ def _close_enough(name: str, p: Place) -> bool:
 
 def _adjective_place(gaz: Gazetteer, sp: Span, demonym_cc: dict[tuple[int, int], str]) -> Place | None:
     """A span that is a nationality or regional adjective: its country or region."""
+    part = PART_ADJECTIVES.get(re.sub(r"[\s\-]+", " ", sp.text.strip().lower()))
+    if part is not None:
+        for p in _safe_lookup(gaz, part[0], country=part[1]):
+            if p.country == part[1] and p.kind in ("admin1", "region"):
+                return replace(p, reason=f"'{sp.text}' is the adjective of {p.name}")
     cc = demonym_cc.get((sp.start, sp.end))
     if cc is None:
         word = sp.text.strip().lower()

@@ -134,6 +134,16 @@ def test_regional_adjective_is_its_region(gaz: Gazetteer) -> None:
     assert p is not None and p.name == "Europe"
 
 
+@pytest.mark.parametrize(("adj", "part", "country"), [("English", "England", "GB"), ("Scottish", "Scotland", "GB"),
+                                                     ("Texan", "Texas", "US")])
+def test_adjective_of_a_constituent_part_is_that_part_not_the_whole_country(
+        gaz: Gazetteer, adj: str, part: str, country: str) -> None:
+    text = f"{adj} farmers protested outside the ministry on Monday."
+    p = resolve(gaz, text, adj)[adj]
+    assert p is not None and (p.name, p.kind, p.country) == (part, "admin1", country), p
+    assert "adjective" in p.reason
+
+
 def test_unknown_name_says_why_and_fuzzy_garbage_is_refused(gaz: Gazetteer) -> None:
     text = "Water was released from the Qwzxvbn dam."
     m = resolve_mentions(gaz, text, spans_of(text, "Qwzxvbn"))[0]
