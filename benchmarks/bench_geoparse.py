@@ -282,8 +282,8 @@ def peak_mb(r: dict[str, Any]) -> float:
 
 
 def report(results: dict[str, dict[str, Any]], meta: dict[str, Any]) -> tuple[str, list[str]]:
-    rows = ["| path | articles/s (median) | runs | ms/article | load (s) | peak RSS (MB) | toponyms | dates | events "
-            "| target |",
+    rows = [("| path | articles/s (median) | runs | ms/article | load (s) | peak RSS (MB) | toponyms | dates "
+             "| events | target |"),
             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     verdicts: list[str] = []
     for mode in PATHS:

@@ -674,9 +674,9 @@ def _adjective_place(gaz: Gazetteer, sp: Span, demonym_cc: dict[tuple[int, int],
     """A span that is a nationality or regional adjective: its country or region."""
     part = PART_ADJECTIVES.get(re.sub(r"[\s\-]+", " ", sp.text.strip().lower()))
     if part is not None:
-        for p in _safe_lookup(gaz, part[0], country=part[1]):
-            if p.country == part[1] and p.kind in ("admin1", "region"):
-                return replace(p, reason=f"'{sp.text}' is the adjective of {p.name}")
+        for unit in _safe_lookup(gaz, part[0], country=part[1]):
+            if unit.country == part[1] and unit.kind in ("admin1", "region"):
+                return replace(unit, reason=f"'{sp.text}' is the adjective of {unit.name}")
     cc = demonym_cc.get((sp.start, sp.end))
     if cc is None:
         word = sp.text.strip().lower()
