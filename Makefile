@@ -21,9 +21,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[nlp,test]'
 	touch $@
 
-# The gazetteer index is built from installed registry packages when missing or outdated.
+# The gazetteer index is built from installed registry packages when missing, of an older schema,
+# or built from other curated places or boundaries than the checkout holds.
 index: setup
-	@$(BIN)/gazetteer -q info >/dev/null 2>&1 || $(BIN)/gazetteer build
+	@$(BIN)/gazetteer -q info --check >/dev/null 2>&1 || $(BIN)/gazetteer build
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:

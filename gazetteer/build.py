@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import json
 import logging
 import math
@@ -628,6 +629,19 @@ def _population(value: Any) -> int:
         raise GazetteerError(f"population {value!r} is not a whole number") from err
 
 
+def data_digest(boundaries: Path | None = None, curated: Path | None = None) -> str:
+    """SHA-256 over the project's own data files (curated places, boundaries): an index built
+    from other versions of them is outdated even when its schema is current."""
+    h = hashlib.sha256()
+    files = [curated or _data("gazetteer", "data", "curated.yaml")]
+    folder = boundaries or _data("gazetteer", "data", "boundaries")
+    if folder.is_dir():
+        files += sorted(f for f in folder.rglob("*") if f.is_file())
+    for f in files:
+        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def build_index(
     path: str | os.PathLike[str],
     *,
@@ -681,6 +695,7 @@ def build_index(
             "counts": json.dumps(dict(sorted(counts.items()))),
             "names": str(len(name_rows)),
             "sources": json.dumps(SOURCES),
+            "data_sha256": data_digest(boundaries, curated),
         }
         con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
         con.commit()

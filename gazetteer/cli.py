@@ -142,10 +142,15 @@ def build(ctx: click.Context, output: str | None) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--check", is_flag=True,
+              help="Exit with status 1 when the index was built from other curated data than this version ships.")
 @click.pass_context
-def info(ctx: click.Context, as_json: bool) -> None:
+def info(ctx: click.Context, as_json: bool, check: bool) -> None:
     """Counts, sources, licences and build date of the index."""
     data: dict[str, Any] = _open(ctx).info()
+    if check and not data["data_current"]:
+        _fail(f"index {data['path']} was built from other curated places or boundaries than this version "
+              "ships; rebuild it with `gazetteer build`", 1)
     if as_json:
         click.echo(json.dumps(data, indent=1))
         return

@@ -22,7 +22,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from . import rank
-from .build import SCHEMA_VERSION, _Place
+from .build import SCHEMA_VERSION, _Place, data_digest
 from .errors import IndexUnavailable, InvalidQuery
 from .normalize import (
     FEATURE_WORDS,
@@ -327,6 +327,8 @@ class Gazetteer:
             "names": int(self.meta.get("names", 0)),
             "user_places": self._user_count,
             "sources": json.loads(self.meta.get("sources", "[]")),
+            # built from the curated places and boundaries this version ships (False: rebuild)
+            "data_current": self.meta.get("data_sha256") == data_digest(),
         }
 
     def close(self) -> None:

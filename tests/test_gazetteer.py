@@ -176,3 +176,18 @@ def test_reverse_in_a_disputed_area_answers_consistently(gaz: Gazetteer) -> None
     assert r.country is not None and r.admin1 is not None
     assert r.admin1.country == r.country.country == "UA"
     assert "disputed" in r.country.reason
+
+
+@pytest.mark.parametrize(("name", "expected", "country"), [
+    ("Caucasus", "Caucasus", None), ("South Caucasus", "South Caucasus", None), ("Transcaucasia", "South Caucasus", None),
+    ("Donbass", "Donbas", "UA"), ("Darfur", "Darfur", "SD"), ("Iraqi Kurdistan", "Kurdistan Region", "IQ"),
+])
+def test_regions_news_names_are_curated(gaz: Gazetteer, name: str, expected: str, country: str | None) -> None:
+    p = gaz.resolve(name)
+    assert p is not None and (p.name, p.kind, p.country) == (expected, "region", country), p
+
+
+@pytest.mark.parametrize(("name", "country"), [("Korea", "KR"), ("Holland", "NL")])
+def test_news_names_of_countries(gaz: Gazetteer, name: str, country: str) -> None:
+    p = gaz.resolve(name)
+    assert p is not None and (p.kind, p.country) == ("country", country), p

@@ -258,6 +258,19 @@ def test_info_text() -> None:
     assert sum(line.startswith("source ") for line in out.splitlines()) >= 3
 
 
+def test_info_check_says_when_the_index_predates_the_curated_data(tmp_path: Path) -> None:
+    """`make index` rebuilds an index built from other curated places (`info --check` fails)."""
+    assert run("info", "--check").exit_code == 0  # the session's index is current
+    stale = tmp_path / "stale.sqlite"
+    stale.write_bytes(INDEX.read_bytes())
+    with sqlite3.connect(stale) as con:
+        con.execute("UPDATE meta SET value = 'an older curated file' WHERE key = 'data_sha256'")
+    res = run("info", "--check", index=stale)
+    assert res.exit_code == 1
+    assert "built from other curated places or boundaries" in res.output and "gazetteer build" in res.output
+    assert run("info", index=stale).exit_code == 0  # without --check it still answers
+
+
 def test_index_from_environment_variable(tmp_path: Path) -> None:
     missing = tmp_path / "nope.sqlite"
     err = assert_clean_error(run("info", index=None, env={ENV_INDEX: str(missing)}))
