@@ -127,8 +127,9 @@ def child_geomap(mode: str, articles: list[str], warmup: int) -> dict[str, Any]:
     from geomap.pipeline import Geoparser, GeoparserConfig
 
     t0 = time.perf_counter()
+    # the settings the `geomap` command uses (freeze_gc: the process only geoparses)
     gp = Geoparser(GeoparserConfig(use_spacy=not mode.startswith("gazetteer-only"),
-                                   n_process=2 if mode.endswith("-2") else 1))
+                                   n_process=2 if mode.endswith("-2") else 1, freeze_gc=True))
     _ = gp.recogniser._keys  # the matcher's name table: part of loading
     load_s = time.perf_counter() - t0
 

@@ -47,7 +47,7 @@ def _geoparser(ctx: click.Context, *, gazetteer_only: bool = False) -> Any:
         online = OnlineConfig(geocoder=ctx.obj["geocoder"], user_agent=ctx.obj["user_agent"] or "")
     cfg = GeoparserConfig(index=ctx.obj["index"], user_places=ctx.obj["places"],
                           use_spacy=not (gazetteer_only or ctx.obj["gazetteer_only"]), n_process=ctx.obj["jobs"],
-                          online=online)
+                          online=online, freeze_gc=True)  # this process only geoparses
     try:
         return Geoparser(cfg)
     except (GazetteerError, GeomapError) as err:

@@ -147,6 +147,10 @@ class Recogniser:
                 self.why_no_model = str(err)
                 log.warning("%s; using the gazetteer-only recogniser", err)
 
+    def warm(self) -> None:
+        """Load now what the first text would load: the name tables and the demonyms."""
+        _ = self._keys, self._heads, self.demonyms
+
     @cached_property
     def _keys(self) -> frozenset[str]:
         return self.gazetteer.name_keys(min_score=self._min_score)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ def shared_parsers(parsers: dict[GeoparserConfig, Geoparser], monkeypatch: pytes
     real = Geoparser
 
     def cached(config: GeoparserConfig | None = None, **kw: Any) -> Geoparser:
-        cfg = config or GeoparserConfig()
+        # the CLI asks for freeze_gc (its process only geoparses); the test process does not freeze
+        cfg = replace(config or GeoparserConfig(), freeze_gc=False)
         if cfg not in parsers:
             parsers[cfg] = real(cfg, **kw)
         return parsers[cfg]
@@ -91,7 +93,8 @@ def seed_outputs(parsers: dict[GeoparserConfig, Geoparser], tmp_path_factory: py
         pytest.skip(f"the real dispatches are not available at {SEEDS}")
     out = tmp_path_factory.mktemp("seeds")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(geomap.pipeline, "Geoparser", lambda cfg=None, **kw: parsers[cfg or GeoparserConfig()])
+        mp.setattr(geomap.pipeline, "Geoparser",
+                   lambda cfg=None, **kw: parsers[replace(cfg or GeoparserConfig(), freeze_gc=False)])
         result = run("extract", SEEDS, "-o", out / "events.geojson", "-o", out / "events.csv",
                      "--report", out / "report.json")
     assert result.exit_code == 0, result.stderr
