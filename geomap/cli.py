@@ -58,8 +58,9 @@ def _geoparser(ctx: click.Context, *, gazetteer_only: bool = False) -> Any:
 @click.option("--index", metavar="PATH", help=f"Gazetteer index (default: ${ENV_INDEX} or the built-in path).")
 @click.option("--places", multiple=True, metavar="FILE", help="User places (CSV/YAML/GeoJSON) that take precedence.")
 @click.option("--gazetteer-only", is_flag=True, help="Do not use the spaCy model (faster, less accurate).")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 8),
-              help="Worker processes for many articles (each loads the model and index; 2 uses both cores).")
+@click.option("-j", "--jobs", default=0, type=click.IntRange(0, 8),
+              help="Worker processes (each loads the model and index). Default 0: every core, up to 4, "
+                   "for 64 articles or more; one process for fewer.")
 @click.option("--online", is_flag=True, help="Ask an online geocoder (geopy) for names the index lacks.")
 @click.option("--geocoder", default="nominatim", show_default=True, help="geopy geocoder name for --online.")
 @click.option("--user-agent", default=None, help="Your application's user agent for --online (required).")

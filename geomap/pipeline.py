@@ -33,7 +33,7 @@ class GeoparserConfig:
     index: str | os.PathLike[str] | None = None  # gazetteer index; default path when None
     user_places: tuple[str, ...] = ()
     use_spacy: bool = True
-    n_process: int = 1  # worker processes for many documents (2 uses both cores)
+    n_process: int = 1  # worker processes for many documents (2 uses both cores); 0: automatic (AUTO_*)
     online: Any = None  # a gazetteer.online.OnlineConfig: ask a geocoder for names the index lacks
     #: for a process that only geoparses (the CLI, the worker processes): once the model and the
     #: name tables are loaded, move them out of the garbage collector's sight (``gc.freeze``) so
@@ -107,12 +107,13 @@ class Geoparser:
 
         spaCy batches them; with ``n_process`` > 1 (and no online geocoder, whose rate limit is
         per process) the documents are shared out in chunks to that many worker processes, each
-        with its own model and index, and come back in order.
+        with its own model and index, and come back in order. ``n_process=0`` does so with every
+        core (up to :data:`AUTO_MAX_WORKERS`) for :data:`AUTO_MIN_DOCUMENTS` documents or more.
         """
         items = list(items)
-        workers = min(self.config.n_process, len(items) // _MIN_CHUNK)
+        workers = min(self.config.n_process or _auto_workers(len(items)), len(items) // _MIN_CHUNK)
         if workers > 1 and self._online is None:
-            yield from self._parallel(items)
+            yield from self._parallel(items, workers)
             return
         recognised = self.recogniser.recognise_many([t for _, t, _, _, _ in items])
         for (doc_id, text, published, source, note), rec in zip(items, recognised, strict=True):
@@ -132,14 +133,14 @@ class Geoparser:
                 recogniser=self.mode, set_aside=tuple(aside),
             )
 
-    def _parallel(self, items: list[tuple[str, str, dt.date | None, Source, str]]) -> Iterator[Document]:
+    def _parallel(self, items: list[tuple[str, str, dt.date | None, Source, str]], workers: int) -> Iterator[Document]:
         """Chunks of documents to the worker processes (started once, kept until :meth:`close`)."""
         if self._pool is None:
             import multiprocessing as mp
             import weakref
 
             method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            self._pool = mp.get_context(method).Pool(self.config.n_process, initializer=_init_worker,
+            self._pool = mp.get_context(method).Pool(workers, initializer=_init_worker,
                                                      initargs=(self.config,))
             weakref.finalize(self, self._pool.terminate)
         chunks = [items[i:i + _MIN_CHUNK] for i in range(0, len(items), _MIN_CHUNK)]
@@ -225,6 +226,17 @@ class Geoparser:
 
 #: documents per chunk sent to a worker process (spaCy batches within a chunk)
 _MIN_CHUNK = 8
+#: n_process=0: this many documents or more are shared out to every core, up to AUTO_MAX_WORKERS
+#: (each worker loads its own model and index, ~2 s and ~300 MB: not worth it for a few dozen)
+AUTO_MIN_DOCUMENTS = 64
+AUTO_MAX_WORKERS = 4
+
+
+def _auto_workers(n_documents: int) -> int:
+    if n_documents < AUTO_MIN_DOCUMENTS:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+                      AUTO_MAX_WORKERS))
 _WORKER: Geoparser | None = None
 
 

@@ -40,6 +40,14 @@ CP1252_TEXT = ("date 2021-03-04\n\nShelling hit the café quarter of Ganja on 2 
 # --------------------------------------------------------------------------- shared geoparsers
 
 
+def _shared(config: GeoparserConfig | None) -> GeoparserConfig:
+    """The shared parser for what the CLI asks: it asks for freeze_gc (its process only
+    geoparses; the test process does not freeze) and automatic workers (one process for the
+    few articles of these tests)."""
+    cfg = replace(config or GeoparserConfig(), freeze_gc=False)
+    return replace(cfg, n_process=1) if cfg.n_process == 0 else cfg
+
+
 @pytest.fixture(scope="module")
 def parsers() -> dict[GeoparserConfig, Geoparser]:
     spacy = geomap.default_geoparser()  # created before the class is swapped below
@@ -52,8 +60,7 @@ def shared_parsers(parsers: dict[GeoparserConfig, Geoparser], monkeypatch: pytes
     real = Geoparser
 
     def cached(config: GeoparserConfig | None = None, **kw: Any) -> Geoparser:
-        # the CLI asks for freeze_gc (its process only geoparses); the test process does not freeze
-        cfg = replace(config or GeoparserConfig(), freeze_gc=False)
+        cfg = _shared(config)
         if cfg not in parsers:
             parsers[cfg] = real(cfg, **kw)
         return parsers[cfg]
@@ -94,7 +101,7 @@ def seed_outputs(parsers: dict[GeoparserConfig, Geoparser], tmp_path_factory: py
     out = tmp_path_factory.mktemp("seeds")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(geomap.pipeline, "Geoparser",
-                   lambda cfg=None, **kw: parsers[replace(cfg or GeoparserConfig(), freeze_gc=False)])
+                   lambda cfg=None, **kw: parsers[_shared(cfg)])
         result = run("extract", SEEDS, "-o", out / "events.geojson", "-o", out / "events.csv",
                      "--report", out / "report.json")
     assert result.exit_code == 0, result.stderr

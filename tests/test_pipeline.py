@@ -334,6 +334,24 @@ def test_place_followed_by_on_weekday_is_recognised(parser: Geoparser, gazetteer
     assert any(m.place is not None and m.place.name.startswith(place) for m in doc.toponyms)
 
 
+def test_automatic_workers_only_for_many_documents(gaz: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """n_process=0 (the CLI's default): one process for a few articles, every core for many."""
+    from geomap import pipeline
+
+    monkeypatch.setattr(pipeline, "AUTO_MIN_DOCUMENTS", 20)
+    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    text = (Path(__file__).parent.parent / "examples").glob("*.txt").__next__().read_text(encoding="utf-8")
+    gp = Geoparser(GeoparserConfig(use_spacy=False, n_process=0), gazetteer=gaz)
+    try:
+        few = list(gp.geoparse_many([(f"d{i}", text, None, Source(), "") for i in range(19)]))
+        assert gp._pool is None and len(few) == 19  # below the threshold: this process
+        many = list(gp.geoparse_many([(f"d{i}", text, None, Source(), "") for i in range(24)]))
+        assert gp._pool is not None and len(many) == 24  # two workers
+        assert [d.toponyms for d in many[:19]] == [d.toponyms for d in few]
+    finally:
+        gp.close()
+
+
 def test_two_worker_processes_give_the_same_documents_in_order(gaz: Any) -> None:
     examples = sorted(p for p in (Path(__file__).parent.parent / "examples").iterdir() if p.suffix == ".txt")
     texts = [p.read_text(encoding="utf-8") for p in examples]
