@@ -194,6 +194,15 @@ _CALM = re.compile(
     r"generally |all but |again )?(?:calm|quiet|silent)\b|\bno (?:new |further )?(?:reports? of )?"
     r"(?:fighting|clashes|shelling|casualties|violations)\b", re.I)
 _CALM_HINTS = ("calm", "quiet", "silent", "no ")
+# "the fighting in Syunik had stopped", "the shelling ceased around midnight": the end of
+# fighting, not fighting (unless the sentence tells of harm or an agreement, which are events)
+_ENDED = re.compile(
+    r"\b(?:fighting|clashes|shelling|hostilities|gunfire|firing|exchanges of fire)"
+    r"(?:\s+(?:in|along|on|near|around|at|across|over)\b[^.;]{1,60}?)?\s+(?:had |has |have )?"
+    r"(?:largely |mostly |finally |gradually )?(?:stopped|ended|ceased|subsided|halted|died down|eased)\b"
+    r"(?! with\b)", re.I)
+_ENDED_HINTS = ("stopped", "ended", "ceased", "subsided", "halted", "died down", "eased")
+_HARM = re.compile(r"\b(?:kill\w*|dead|died|deaths?|wound\w*|injur\w*|casualt\w*)\b", re.I)
 # "called for a halt to the fighting": a request, not an agreement
 _REQUEST = re.compile(
     r"\b(?:call(?:ed|s|ing)? for|urg\w+|demand\w*|appeal\w* for|press\w* for|ask\w* for)\b[^.;]{0,40}"
@@ -206,6 +215,10 @@ def classify(sentence: str) -> tuple[str, float] | None:
     if _may(low, _BACKGROUND_HINTS) and _BACKGROUND.search(sentence):
         return None
     if _may(low, _CALM_HINTS) and _CALM.search(sentence):
+        return None
+    if _may(low, _ENDED_HINTS) and _ENDED.search(sentence) and not _HARM.search(sentence):
+        if _CEASEFIRE.search(sentence) or _AGREEMENT.search(sentence):
+            return "ceasefire", 0.7  # "fighting stopped after both sides signed a truce"
         return None
     for (etype, pat), hints in zip(_TRIGGERS, _HINTS, strict=True):
         if _may(low, hints) and pat.search(sentence):
