@@ -200,9 +200,9 @@ _ENDED = re.compile(
     r"\b(?:fighting|clashes|shelling|hostilities|gunfire|firing|exchanges of fire)"
     r"(?:\s+(?:in|along|on|near|around|at|across|over)\b[^.;]{1,60}?)?\s+(?:had |has |have )?"
     r"(?:largely |mostly |finally |gradually )?(?:stopped|ended|ceased|subsided|halted|died down|eased)\b"
-    r"(?! with\b)", re.I)
+    r"(?! with\b)", re.IGNORECASE)
 _ENDED_HINTS = ("stopped", "ended", "ceased", "subsided", "halted", "died down", "eased")
-_HARM = re.compile(r"\b(?:kill\w*|dead|died|deaths?|wound\w*|injur\w*|casualt\w*)\b", re.I)
+_HARM = re.compile(r"\b(?:kill\w*|dead|died|deaths?|wound\w*|injur\w*|casualt\w*)\b", re.IGNORECASE)
 # "called for a halt to the fighting": a request, not an agreement
 _REQUEST = re.compile(
     r"\b(?:call(?:ed|s|ing)? for|urg\w+|demand\w*|appeal\w* for|press\w* for|ask\w* for)\b[^.;]{0,40}"
