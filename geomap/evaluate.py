@@ -263,7 +263,7 @@ def _recognise(gp: Geoparser, docs: Sequence[GoldDoc], kind: str) -> dict[str, A
     errs: list[float | None] = []
     errs_adj: list[float | None] = []
     predicted = 0
-    recognised = gp.recogniser.recognise_many([d.text for d in docs], n_process=gp.config.n_process)
+    recognised = gp.recogniser.recognise_many([d.text for d in docs], n_process=gp.workers(len(docs)))
     for gold, rec in zip(docs, recognised, strict=True):
         mentions = resolve_mentions(gp.gazetteer, gold.text, rec.toponyms, demonyms=rec.demonyms)
         g = [(t.start, t.end) for t in gold.toponyms]

@@ -90,6 +90,10 @@ class Geoparser:
             self.recogniser.warm()
             gc.freeze()
 
+    def workers(self, n_documents: int) -> int:
+        """Processes to use for ``n_documents`` documents (``n_process``, or automatic when 0)."""
+        return self.config.n_process or _auto_workers(n_documents)
+
     @property
     def mode(self) -> str:
         """"spacy+gazetteer" or "gazetteer-only"."""
@@ -111,7 +115,7 @@ class Geoparser:
         core (up to :data:`AUTO_MAX_WORKERS`) for :data:`AUTO_MIN_DOCUMENTS` documents or more.
         """
         items = list(items)
-        workers = min(self.config.n_process or _auto_workers(len(items)), len(items) // _MIN_CHUNK)
+        workers = min(self.workers(len(items)), len(items) // _MIN_CHUNK)
         if workers > 1 and self._online is None:
             yield from self._parallel(items, workers)
             return

@@ -199,7 +199,7 @@ class Recogniser:
         # spaCy reads texts up to its max_length; longer ones (a 10 MB dump) are read by the
         # gazetteer matcher alone, which :attr:`too_long_for_model` lets callers report.
         short = ["" if len(t) > self.max_model_chars else t for t in texts]
-        docs = self._nlp.pipe(short, n_process=n_process, batch_size=batch_size)
+        docs = self._nlp.pipe(short, n_process=max(1, n_process), batch_size=batch_size)
         for text, doc in zip(texts, docs, strict=True):
             ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
             yield self._merge(text, ents, spacy_mode=len(text) <= self.max_model_chars)

@@ -111,6 +111,16 @@ def test_single_corpus_folder(gp: Geoparser, tmp_path: Path) -> None:
     assert "## Toponym resolution" not in text
 
 
+def test_cli_evaluate_with_the_model_and_the_default_jobs(tmp_path: Path) -> None:
+    """What `make evaluate` runs: the spaCy path, -j left to its automatic default."""
+    from geomap.cli import cli
+
+    res = CliRunner().invoke(cli, ["evaluate", str(FIX / "TR-News")])
+    assert res.exit_code == 0, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "TR-News" in res.output and "acc@161" in res.output
+
+
 def test_cli_evaluate_writes_json(tmp_path: Path) -> None:
     from geomap.cli import cli
 
