@@ -241,6 +241,8 @@ def _auto_workers(n_documents: int) -> int:
         return 1
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
                       AUTO_MAX_WORKERS))
+
+
 _WORKER: Geoparser | None = None
 
 
