@@ -54,6 +54,7 @@ _DC = re.compile(r",? D\.C\.")  # "Washington, D.C.": the district is part of th
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 # a word of _WORD that may begin with a capital (the caller checks isupper for non-ASCII letters)
 _CAPITALISED_WORD = re.compile(r"(?<![A-Za-z\u00c0-\u024f])[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f]*")
+_ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*")  # two capitals or more, no dots: "UN", "IoT"
 _CAPITAL_NEXT = re.compile(r"[ \-][A-Z\u00c0-\u024f]")
 _NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z]+)")
 _SENTENCE_BREAK_BEFORE = re.compile(r"[.!?\n\"“]\s*$")
@@ -254,6 +255,9 @@ class Recogniser:
                 if label == "GPE" and DOUBT_UNKNOWN_GPE and self._unknown_word(surface):
                     doubtful.append(Span(s, e, surface, label, "spacy-unknown"))
                     continue  # "Dropbox", "Nollywood", "UConn": one word no gazetteer holds
+                if self._acronym_stranger(surface):
+                    doubtful.append(Span(s, e, surface, label, "spacy-acronym"))
+                    continue  # "AI", "IoT", "MoD": a small place's name written like an acronym
                 s2, e2 = self._extend(text, s, e)
                 toponyms.append(Span(s2, e2, text[s2:e2], label, "spacy"))
                 taken.add((s2, e2))
@@ -261,7 +265,7 @@ class Recogniser:
                 key = name_key(_POSSESSIVE.sub("", surface.removeprefix("the ").removeprefix("The ")))
                 locative = bool(_LOCATIVE_BEFORE.search(text[max(0, s - 12):s]))
                 if (key in self._keys and self._prominent(key, single=" " not in key, strict=not locative)
-                        and not personal(s, e) and not wordy(s, e)):
+                        and not personal(s, e) and not wordy(s, e) and not self._acronym_stranger(surface)):
                     s2, e2 = self._extend(text, s, e)
                     toponyms.append(Span(s2, e2, text[s2:e2], "GAZ", "spacy-relabelled"))
                     taken.add((s2, e2))
@@ -277,6 +281,8 @@ class Recogniser:
             if (wordy(s, e) or personal(s, e) or self._bare_abbreviation(text, s, e, key)) \
                     and not self._country_name(key, surface):
                 continue  # "No", "Act", "Federal" Reserve, "Mr Burton", "Can" (not "Can.")
+            if self._acronym_stranger(surface):
+                continue  # "UN", "NATO": not Un, India or Nato, Philippines
             single = " " not in key
             if key in self.demonyms:
                 continue  # "Canadian": context, not a place
@@ -339,6 +345,23 @@ class Recogniser:
                 self._tops.clear()
             hit = self._tops[key] = self.gazetteer.lookup(key, limit=1, fuzzy=False)
         return hit
+
+    def _acronym_stranger(self, surface: str) -> bool:
+        """A short word of capitals ("UN", "NATO", "AI", "IoT", "MoD") that the gazetteer holds
+        only as some small place's name (Un, India; Nato, the Philippines; Maud, Oklahoma) is an
+        organisation or a term. Country, state and region codes ("US", "UAE", "NSW", "LA") and
+        the biggest cities ("NYC") stay places."""
+        word = surface.strip()
+        if len(word) > 5 or not _ACRONYM.fullmatch(word):
+            return False
+        found = self._top(name_key(word))
+        if not found:
+            return False
+        p = found[0]
+        if not word.isupper() and p.reason.startswith(("alias", "alternate")):
+            return True  # "IoT" is not the code IOT of the British Indian Ocean Territory
+        return not (p.kind in ("country", "continent", "region", "corridor", "admin1")
+                    or p.population >= 1_000_000 or p.source.startswith(("user", "cur")))
 
     def _unknown_word(self, surface: str) -> bool:
         """One word that is no name in the gazetteer, not even by a close spelling."""

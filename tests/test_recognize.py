@@ -44,6 +44,8 @@ BOTH = [
      {"Reading", "President", "Deal"}),
     ("Can you confirm it? Residents of Lexington said yes.", {"Lexington"}, {"Can"}),
     ("US and UK officials met in Chad on Friday.", {"US", "UK", "Chad"}, set()),
+    # acronyms that are only small places' names elsewhere (Un, India; Nato, the Philippines)
+    ("The UN and NATO sent observers to Kosovo; the UAE sent aid.", {"Kosovo", "UAE"}, {"UN", "NATO"}),
 ]
 
 
@@ -132,6 +134,15 @@ def test_a_one_word_place_no_gazetteer_knows_is_set_aside(gaz: Gazetteer) -> Non
     got = rec._merge(text, ents_of(text, ("Qwzxbox", "GPE"), ("Yerevan", "GPE")), spacy_mode=True)
     assert [sp.text for sp in got.toponyms] == ["Yerevan"]
     assert [sp.text for sp in got.doubtful] == ["Qwzxbox"]
+
+
+def test_an_acronym_the_model_calls_a_place_is_set_aside_unless_a_country_or_state(gaz: Gazetteer) -> None:
+    rec = Recogniser(gaz, use_spacy=False)
+    text = "AI tools and IoT sensors from the MoD were shown in the UAE and NYC."
+    got = rec._merge(text, ents_of(text, ("AI", "GPE"), ("IoT", "GPE"), ("MoD", "GPE"), ("UAE", "GPE"),
+                                   ("NYC", "GPE")), spacy_mode=True)
+    assert [sp.text for sp in got.toponyms] == ["UAE", "NYC"]  # a country; a city of millions
+    assert [sp.text for sp in got.doubtful] == ["AI", "IoT", "MoD"]  # reported as not used as places
 
 
 def test_the_model_s_place_takes_the_whole_gazetteer_name(gaz: Gazetteer) -> None:
