@@ -255,7 +255,7 @@ class Recogniser:
                 if label == "GPE" and DOUBT_UNKNOWN_GPE and self._unknown_word(surface):
                     doubtful.append(Span(s, e, surface, label, "spacy-unknown"))
                     continue  # "Dropbox", "Nollywood", "UConn": one word no gazetteer holds
-                if self._acronym_stranger(surface):
+                if self._acronym_stranger(text, s, e):
                     doubtful.append(Span(s, e, surface, label, "spacy-acronym"))
                     continue  # "AI", "IoT", "MoD": a small place's name written like an acronym
                 s2, e2 = self._extend(text, s, e)
@@ -265,7 +265,7 @@ class Recogniser:
                 key = name_key(_POSSESSIVE.sub("", surface.removeprefix("the ").removeprefix("The ")))
                 locative = bool(_LOCATIVE_BEFORE.search(text[max(0, s - 12):s]))
                 if (key in self._keys and self._prominent(key, single=" " not in key, strict=not locative)
-                        and not personal(s, e) and not wordy(s, e) and not self._acronym_stranger(surface)):
+                        and not personal(s, e) and not wordy(s, e) and not self._acronym_stranger(text, s, e)):
                     s2, e2 = self._extend(text, s, e)
                     toponyms.append(Span(s2, e2, text[s2:e2], "GAZ", "spacy-relabelled"))
                     taken.add((s2, e2))
@@ -281,7 +281,7 @@ class Recogniser:
             if (wordy(s, e) or personal(s, e) or self._bare_abbreviation(text, s, e, key)) \
                     and not self._country_name(key, surface):
                 continue  # "No", "Act", "Federal" Reserve, "Mr Burton", "Can" (not "Can.")
-            if self._acronym_stranger(surface):
+            if self._acronym_stranger(text, s, e):
                 continue  # "UN", "NATO": not Un, India or Nato, Philippines
             single = " " not in key
             if key in self.demonyms:
@@ -346,14 +346,23 @@ class Recogniser:
             hit = self._tops[key] = self.gazetteer.lookup(key, limit=1, fuzzy=False)
         return hit
 
-    def _acronym_stranger(self, surface: str) -> bool:
+    def _acronym_stranger(self, text: str, s: int, e: int) -> bool:
         """A short word of capitals ("UN", "NATO", "AI", "IoT", "MoD") that the gazetteer holds
         only as some small place's name (Un, India; Nato, the Philippines; Maud, Oklahoma) is an
         organisation or a term. Country, state and region codes ("US", "UAE", "NSW", "LA") and
-        the biggest cities ("NYC") stay places."""
-        word = surface.strip()
+        the biggest cities ("NYC") stay places, and so does a place written in capitals where
+        everything is: a dateline opening its line ("GANJA, Azerbaijan —"), a headline."""
+        word = text[s:e].strip()
         if len(word) > 5 or not _ACRONYM.fullmatch(word):
             return False
+        line_start = text.rfind("\n", 0, s) + 1
+        if not any(c.islower() for c in text[line_start:s]) and (
+                text[e:e + 1] in (",", "/") or text[e:e + 2] in (" (", " –", " —", " -")):
+            return False  # a dateline: "GANJA, Azerbaijan —", "STEPANAKERT/GANJA, Oct. 18"
+        line_end = text.find("\n", e)
+        letters = [c for c in text[line_start:line_end if line_end >= 0 else len(text)] if c.isalpha()]
+        if sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+            return False  # a headline in capitals
         found = self._top(name_key(word))
         if not found:
             return False

@@ -136,6 +136,12 @@ def test_a_one_word_place_no_gazetteer_knows_is_set_aside(gaz: Gazetteer) -> Non
     assert [sp.text for sp in got.doubtful] == ["Qwzxbox"]
 
 
+def test_a_town_in_a_dateline_s_capitals_is_the_town_not_an_acronym(with_spacy: Recogniser) -> None:
+    for text in ("STEPANAKERT/GANJA, Oct. 18 (Desk) – Shelling resumed overnight.",
+                 "GANJA, Azerbaijan (Desk) — Shelling resumed overnight."):
+        assert "GANJA" in names(with_spacy, text), text
+
+
 def test_an_acronym_the_model_calls_a_place_is_set_aside_unless_a_country_or_state(gaz: Gazetteer) -> None:
     rec = Recogniser(gaz, use_spacy=False)
     text = "AI tools and IoT sensors from the MoD were shown in the UAE and NYC."
