@@ -54,6 +54,8 @@ _DC = re.compile(r",? D\.C\.")  # "Washington, D.C.": the district is part of th
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 # a word of _WORD that may begin with a capital (the caller checks isupper for non-ASCII letters)
 _CAPITALISED_WORD = re.compile(r"(?<![A-Za-z\u00c0-\u024f])[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f]*")
+#: kinds of place trusted on their name alone (no population test)
+_BIG_KINDS = frozenset({"country", "continent", "region", "corridor", "admin1"})
 _ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*")  # two capitals or more, no dots: "UN", "IoT"
 _CAPITAL_NEXT = re.compile(r"[ \-][A-Z\u00c0-\u024f]")
 _NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z]+)")
@@ -355,22 +357,22 @@ class Recogniser:
         word = text[s:e].strip()
         if len(word) > 5 or not _ACRONYM.fullmatch(word):
             return False
+        found = self._top(name_key(word))  # memoised: the cheap question first
+        if not found:
+            return False
+        p = found[0]
+        # "IoT" is not the code IOT of the British Indian Ocean Territory
+        mixed_alias = not word.isupper() and p.reason.startswith(("alias", "alternate"))
+        if not mixed_alias and (p.kind in _BIG_KINDS or p.population >= 1_000_000
+                                or p.source.startswith(("user", "cur"))):
+            return False
         line_start = text.rfind("\n", 0, s) + 1
         if not any(c.islower() for c in text[line_start:s]) and (
                 text[e:e + 1] in (",", "/") or text[e:e + 2] in (" (", " –", " —", " -")):
             return False  # a dateline: "GANJA, Azerbaijan —", "STEPANAKERT/GANJA, Oct. 18"
         line_end = text.find("\n", e)
         letters = [c for c in text[line_start:line_end if line_end >= 0 else len(text)] if c.isalpha()]
-        if sum(c.isupper() for c in letters) >= 0.6 * len(letters):
-            return False  # a headline in capitals
-        found = self._top(name_key(word))
-        if not found:
-            return False
-        p = found[0]
-        if not word.isupper() and p.reason.startswith(("alias", "alternate")):
-            return True  # "IoT" is not the code IOT of the British Indian Ocean Territory
-        return not (p.kind in ("country", "continent", "region", "corridor", "admin1")
-                    or p.population >= 1_000_000 or p.source.startswith(("user", "cur")))
+        return sum(c.isupper() for c in letters) < 0.6 * len(letters)  # not a headline in capitals
 
     def _unknown_word(self, surface: str) -> bool:
         """One word that is no name in the gazetteer, not even by a close spelling."""
@@ -391,7 +393,7 @@ class Recogniser:
         if not found:
             return False
         p = found[0]
-        return p.kind in ("country", "continent", "region", "corridor", "admin1") or p.population >= population
+        return p.kind in _BIG_KINDS or p.population >= population
 
     def _bare_abbreviation(self, text: str, s: int, e: int, key: str) -> bool:
         """A short alias written without its dot in mixed case: "Can", "Man", "Ind" are words;
@@ -414,7 +416,7 @@ class Recogniser:
         if not found:
             return False
         p = found[0]
-        if p.kind in ("country", "continent", "region", "corridor", "admin1") or p.source.startswith("user"):
+        if p.kind in _BIG_KINDS or p.source.startswith("user"):
             return True
         if p.kind == "airport":  # no population: trusted when the name says airport, not "Heathrow"
             return " " in key and not _AIRPORT_WORDS.isdisjoint(key.split())
