@@ -66,6 +66,13 @@ FUZZY_MIN = 0.88  # least similarity for a fuzzy match to be used
 FUZZY_NEEDS_CONTEXT = 1.0  # a fuzzy match must lie in a country the document names
 ANCHOR_MARGIN = 0.35  # a place is an anchor when it beats its namesakes by this much
 ANCHOR_SUPPORT = 0.2  # an anchor's country needs this share of the document's country votes
+#: A town dwarfed by a namesake city of at least GIANT_POPULATION, GIANT_RATIO times its size
+#: ("London" in Ohio, 10,000, beside London's 9 M): that the text names the town's country
+#: (another than the city's) or only implies its state (through another town) is not evidence
+#: enough: "London-based", in an American article, is the British capital. Its state named in
+#: the text, a qualifier ("London, Ky.") or nearby places still count.
+GIANT_POPULATION = 300_000
+GIANT_RATIO = 30
 
 #: Regional adjectives: not in the demonym table (no country), but a corpus may annotate them.
 REGION_ADJECTIVES = {
@@ -137,6 +144,7 @@ def resolve_mentions(
     # -- document evidence ------------------------------------------------------------------
     votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))  # key → country → votes
     admin1s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name key → {(country, admin1)}
+    named1s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # ... the units named, not implied
     admin2s: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name key → {(country, admin2)}
     anchors: list[tuple[str, str, float, float, str]] = []  # (name key, place id, lat, lon, country)
     for sp, key, adj, cs in zip(spans, keys, fixed, cands, strict=True):
@@ -153,6 +161,7 @@ def resolve_mentions(
             votes[key][best.country] += weight
         if best.kind == "admin1" and best.country and sure:
             admin1s[key].add((best.country, best.name))
+            named1s[key].add((best.country, best.name))
         elif best.kind in ("city", "admin2", "airport") and best.country and best.admin1 and sure:
             admin1s[key].add((best.country, best.admin1))  # a town implies its state
         if best.kind == "admin2" and best.country:
@@ -173,6 +182,7 @@ def resolve_mentions(
             votes[k][p.country or ""] += TEXT_VOTE * {"country": 2.0, "admin1": 1.5}.get(p.kind, 1.0)
             if p.kind == "admin1":
                 admin1s[k].add((p.country or "", p.name))
+                named1s[k].add((p.country or "", p.name))
             elif p.kind == "admin2":  # its name only: "Sevier County" is in three states
                 admin2s[k].add((p.country or "", p.name))
             elif p.kind == "city" and p.admin1 and TEXT_CITIES:
@@ -198,8 +208,8 @@ def resolve_mentions(
             continue
         ev = evidence.get(key)
         if ev is None:
-            ev = evidence[key] = _evidence(key, votes, admin1s, admin2s, anchors, points)
-        doc_votes, doc_admin1, doc_admin2, total, near = ev
+            ev = evidence[key] = _evidence(key, votes, admin1s, admin2s, anchors, points, named1s)
+        doc_votes, doc_admin1, doc_admin2, total, near, doc_named1 = ev
         local = _local_countries(gaz, text, sp, demonyms)
         qual = _qualifier(gaz, text, sp)
         options = cands[i]
@@ -218,7 +228,7 @@ def resolve_mentions(
         place = chosen.get(ck)  # the same name in the same surroundings: the same choice
         if place is None:
             place = chosen[ck] = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual,
-                                         doc_admin2, hints)
+                                         doc_admin2, hints, doc_named1)
         if (fallback == "focus" and place.kind == "city" and place.population < STRAY_POPULATION
                 and total >= STRAY_EVIDENCE and not doc_votes.get(place.country or "", 0.0)
                 and place.country not in local and not qual):
@@ -236,12 +246,14 @@ def resolve_mentions(
 
 #: what the rest of a document says, seen from one name: country votes, admin-1 and admin-2
 #: units, their total vote, and the anchor points to be near
-_Evidence = tuple[dict[str, float], set[tuple[str, str]], set[tuple[str, str]], float, list[tuple[float, float]]]
+_Evidence = tuple[dict[str, float], set[tuple[str, str]], set[tuple[str, str]], float, list[tuple[float, float]],
+                  set[tuple[str, str]]]
 
 
 def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mapping[str, set[tuple[str, str]]],
               admin2s: Mapping[str, set[tuple[str, str]]],
-              anchors: Sequence[tuple[str, str, float, float, str]], points: _AnchorPoints) -> _Evidence:
+              anchors: Sequence[tuple[str, str, float, float, str]], points: _AnchorPoints,
+              named1s: Mapping[str, set[tuple[str, str]]]) -> _Evidence:
     """The document's evidence without the name ``key``'s own mentions."""
     doc_votes: defaultdict[str, float] = defaultdict(float)
     doc_admin1: set[tuple[str, str]] = set()
@@ -253,9 +265,13 @@ def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mappi
         if k != key:
             for cc, v in by_country.items():
                 doc_votes[cc] += v
+    doc_named1: set[tuple[str, str]] = set()
     for k, units in admin1s.items():
         if k != key:
             doc_admin1 |= units
+    for k, units in named1s.items():
+        if k != key:
+            doc_named1 |= units
     # a town or unit implies its state and its surroundings only where the rest of the
     # document agrees on its country ("Central Coast" in an article about Canada is not
     # evidence for New South Wales)
@@ -269,7 +285,7 @@ def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mappi
         near = list(dict.fromkeys((lat, lon) for k, _pid, lat, lon, cc in anchors if k != key and cc not in weak))
     else:
         near = points.without(key)
-    return doc_votes, doc_admin1, doc_admin2, total, near
+    return doc_votes, doc_admin1, doc_admin2, total, near, doc_named1
 
 
 class _AnchorPoints:
@@ -488,10 +504,12 @@ def _hints(text: str, sp: Span, before: Sequence[Mention]) -> _Hints:
 def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, float],
             admin1s: set[tuple[str, str]], near: list[tuple[float, float]],
             local: tuple[str, ...], qual: list[Place],
-            admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS) -> Place:
+            admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS,
+            named1: AbstractSet[tuple[str, str]] | None = None) -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
     biggest = max((c.place.population for c in cands if c.place.kind == "city"), default=0)
+    giant_cc = {c.place.country for c in cands if c.place.kind == "city" and c.place.population == biggest}
     best: tuple[float, int, Place, list[str]] | None = None
     for rank_, c in enumerate(cands):
         p = c.place
@@ -525,16 +543,20 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             terms.append(f"in {p.admin2}, named in the text")
         context = 0.0
         if p.country and p.kind != "continent":
+            dwarfed = (p.kind == "city" and biggest >= GIANT_POPULATION
+                       and p.population * GIANT_RATIO < biggest)
             if (p.kind == "admin1" and (p.country, p.name) in admin1s) or (
-                    p.kind not in ("country", "admin1") and (p.country, p.admin1 or "") in admin1s):
+                    p.kind not in ("country", "admin1") and (p.country, p.admin1 or "") in admin1s
+                    and not (dwarfed and named1 is not None and (p.country, p.admin1 or "") not in named1)):
                 context += W_DOC_ADMIN1
                 terms.append(f"in {p.admin1 or p.name}, which the text names or implies")
             if total:
                 share = votes.get(p.country, 0) / total
                 if share > 0:  # one town is thin evidence for a country; a few names are not
-                    context += W_COUNTRY * share * min(1.0, total / COUNTRY_EVIDENCE)
-                    if share >= 0.2:
-                        terms.append(f"in {p.country}, named in the text")
+                    if not (dwarfed and p.country not in giant_cc):
+                        context += W_COUNTRY * share * min(1.0, total / COUNTRY_EVIDENCE)
+                        if share >= 0.2:
+                            terms.append(f"in {p.country}, named in the text")
                 elif total >= 2:
                     context += W_COUNTRY_NONE
         if total and p.kind in ("continent", "region") and not p.country:

@@ -114,6 +114,30 @@ def test_a_name_does_not_vote_for_itself(gaz: Gazetteer) -> None:
     assert p is not None and p.country == "CA", p.reason
 
 
+def test_a_world_city_is_not_given_away_for_the_country_the_text_is_about(gaz: Gazetteer) -> None:
+    # an American article: that the U.S. is named does not make "London" a town of 10,000 in Ohio
+    text = ("The U.S. firm hired a London-based consultancy; officials in Washington and Texas "
+            "praised the London boroughs that protect murals.")
+    p = resolve(gaz, text, "U.S.", "London", "Washington", "Texas")["London"]
+    assert p is not None and (p.name, p.country) == ("London", "GB"), p.reason
+
+
+def test_a_dwarfed_namesake_still_wins_with_its_state_named_or_a_qualifier(gaz: Gazetteer) -> None:
+    text = "Flooding closed roads in London, Ky., on Monday."
+    p = resolve(gaz, text, "London", "Ky.")["London"]
+    assert p is not None and (p.country, p.admin1) == ("US", "Kentucky"), p.reason
+    text = "Kentucky officials said flooding closed roads in London and Corbin on Monday."
+    got = resolve(gaz, text, "Kentucky", "London", "Corbin")
+    assert got["London"] is not None and got["London"].admin1 == "Kentucky", got["London"].reason  # type: ignore[union-attr]
+
+
+def test_a_state_implied_by_another_town_does_not_pull_a_dwarfed_namesake(gaz: Gazetteer) -> None:
+    # "New York City" implies New York State, where a village Boston (8,000) lies: still Boston, Mass.
+    text = "The analyst grew up in Boston, then worked for banks in New York City, Mexico and Brazil."
+    p = resolve(gaz, text, "Boston", "New York City", "Mexico", "Brazil")["Boston"]
+    assert p is not None and (p.country, p.admin1) == ("US", "Massachusetts"), p.reason
+
+
 def test_county_named_in_the_text_picks_the_town(gaz: Gazetteer) -> None:
     text = "The fair returns to Paris this week; the Henry County town expects crowds."
     p = resolve(gaz, text, "Paris", "Henry County")["Paris"]
