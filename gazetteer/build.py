@@ -34,7 +34,7 @@ from typing import Any
 import shapely
 import yaml
 from shapely.errors import ShapelyError
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from .errors import GazetteerError
@@ -50,7 +50,7 @@ from .rank import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -121,6 +121,18 @@ class BuildReport:
     seconds: float
     size_bytes: int
     warnings: tuple[str, ...]
+
+
+_LIST = re.compile(r"\b(?:and|y|en|et|und|e)\b|&")
+
+
+def inverted_head(name: str) -> str | None:
+    """The name before the comma of an inverted official name ("Dagestan, Respublika",
+    "Murcia, Región de", "Bristol, City of"), not of a list ("Newry, Mourne and Down")."""
+    head, sep, tail = name.partition(", ")
+    if not sep or _LIST.search(tail) or len(head) < 3:
+        return None
+    return head
 
 
 def _short_form(alt: str, name: str) -> bool:
@@ -411,6 +423,9 @@ class _Builder:
                 admin1=parent if level == 2 else None,
             )
             p.add_name(name, MATCH_NAME)
+            head = inverted_head(name)
+            if head:  # "Dagestan, Respublika" is "Dagestan"
+                p.add_name(head, MATCH_ALIAS)
             for a in alias_s.split("|"):
                 p.add_name(a, MATCH_ALIAS)
             self.add(p)
@@ -448,6 +463,8 @@ class _Builder:
         except (OSError, yaml.YAMLError) as err:
             raise GazetteerError(f"cannot read curated file {self.curated}: {err}") from err
         for entry in doc.get("places", []):
+            if entry.get("parts"):
+                entry = self._union_of_parts(entry)
             p = curated_place(entry, base=self.curated.parent, prefix="cur")
             self.add(p)
         by_country = {p.country: p for p in self.places.values() if p.kind == "country"}
@@ -479,6 +496,28 @@ class _Builder:
             for a in fix.get("aliases", []):
                 target.add_name(a, MATCH_ALIAS)
             target.source += "+curated"
+
+    def _union_of_parts(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """A curated unit made of units the index holds ("parts: [GB/Reading, GB/Slough]"): their
+        summed population and, when every part has a polygon, their union (else the mean of their
+        points), unless the entry gives its own."""
+        units = {(p.country, p.name): p for p in self.places.values() if p.kind in ("admin1", "admin2")}
+        found = []
+        for ref in entry["parts"]:
+            cc, _, name = str(ref).partition("/")
+            unit = units.get((cc.upper(), name))
+            if unit is None:
+                raise GazetteerError(f"curated place {entry.get('name')!r}: part {ref!r} is not an "
+                                     "admin-1 or admin-2 unit of the index (COUNTRY/Name)")
+            found.append(unit)
+        out = {k: v for k, v in entry.items() if k != "parts"}
+        if all(u.geometry is not None for u in found):
+            out.setdefault("geometry", mapping(shapely.union_all([u.geometry for u in found])))
+        elif "lat" not in out:
+            out["lat"] = sum(u.lat for u in found) / len(found)
+            out["lon"] = sum(u.lon for u in found) / len(found)
+        out.setdefault("population", sum(u.population for u in found))
+        return out
 
     def airports(self) -> None:
         """Airports with an IATA code (the ones with scheduled flights) from ``airportsdata``.

@@ -74,7 +74,7 @@ ANCHOR_SUPPORT = 0.2  # an anchor's country needs this share of the document's c
 GIANT_POPULATION = 300_000
 GIANT_RATIO = 30
 
-#: Regional adjectives: not in the demonym table (no country), but a corpus may annotate them.
+#: Regional adjectives (most not in the demonym table: no country), which a corpus may annotate.
 REGION_ADJECTIVES = {
     "european": "Europe", "african": "Africa", "asian": "Asia", "latin american": "Latin America",
     "middle eastern": "Middle East", "central american": "Central America",
@@ -83,6 +83,9 @@ REGION_ADJECTIVES = {
     "east asian": "East Asia", "north african": "North Africa", "west african": "West Africa",
     "east african": "East Africa", "scandinavian": "Scandinavia", "caribbean": "Caribbean",
     "arctic": "Arctic", "balkan": "Balkans", "gulf": "Persian Gulf",
+    # peoples whose land is a region, not a country (the demonym table gives Kurdish a country
+    # for context; the place is the region)
+    "kurdish": "Kurdistan", "caucasian": "Caucasus", "levantine": "Levant", "patagonian": "Patagonia",
 }
 #: Adjectives of a country's constituent part, which the demonym table gives to the whole
 #: country ("English" → GB): the part, when the gazetteer holds it as a first-level unit.
@@ -95,6 +98,8 @@ PART_ADJECTIVES = {
     "texan": ("Texas", "US"), "californian": ("California", "US"), "floridian": ("Florida", "US"),
     "hawaiian": ("Hawaii", "US"), "alaskan": ("Alaska", "US"), "quebecois": ("Quebec", "CA"),
     "québécois": ("Quebec", "CA"), "tasmanian": ("Tasmania", "AU"),
+    "siberian": ("Siberia", "RU"), "chechen": ("Chechnya", "RU"), "dagestani": ("Dagestan", "RU"),
+    "abkhaz": ("Abkhazia", "GE"), "abkhazian": ("Abkhazia", "GE"), "darfuri": ("Darfur", "SD"),
 }
 
 
@@ -699,6 +704,11 @@ def _adjective_place(gaz: Gazetteer, sp: Span, demonym_cc: dict[tuple[int, int],
         for unit in _safe_lookup(gaz, part[0], country=part[1]):
             if unit.country == part[1] and unit.kind in ("admin1", "region"):
                 return replace(unit, reason=f"'{sp.text}' is the adjective of {unit.name}")
+    region = REGION_ADJECTIVES.get(re.sub(r"[\s\-]+", " ", sp.text.strip().lower()))
+    if region is not None:
+        found = _safe_lookup(gaz, region)
+        if found and found[0].kind in ("continent", "region"):
+            return replace(found[0], reason=f"'{sp.text}' is the adjective of {found[0].name}")
     cc = demonym_cc.get((sp.start, sp.end))
     if cc is None:
         word = sp.text.strip().lower()
@@ -707,12 +717,6 @@ def _adjective_place(gaz: Gazetteer, sp: Span, demonym_cc: dict[tuple[int, int],
         p = _country(gaz, cc)
         if p is not None:
             return replace(p, reason=f"'{sp.text}' is an adjective or demonym of {p.name}")
-        return None
-    region = REGION_ADJECTIVES.get(re.sub(r"[\s\-]+", " ", sp.text.strip().lower()))
-    if region is not None:
-        found = _safe_lookup(gaz, region)
-        if found and found[0].kind in ("continent", "region"):
-            return replace(found[0], reason=f"'{sp.text}' is the adjective of {found[0].name}")
     return None
 
 

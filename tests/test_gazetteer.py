@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from shapely.geometry import Point
+from pathlib import Path
 
-from gazetteer import Context, Gazetteer, InvalidQuery, Place
+import pytest
+from shapely.geometry import Point, box
+
+from gazetteer import Context, Gazetteer, GazetteerError, InvalidQuery, Place
+from gazetteer.build import _Builder, _Place, inverted_head
 
 
 def first(gaz: Gazetteer, name: str, **kw: object) -> Place:
@@ -181,13 +184,87 @@ def test_reverse_in_a_disputed_area_answers_consistently(gaz: Gazetteer) -> None
 @pytest.mark.parametrize(("name", "expected", "country"), [
     ("Caucasus", "Caucasus", None), ("South Caucasus", "South Caucasus", None), ("Transcaucasia", "South Caucasus", None),
     ("Donbass", "Donbas", "UA"), ("Darfur", "Darfur", "SD"), ("Iraqi Kurdistan", "Kurdistan Region", "IQ"),
+    ("Eastern Ghouta", "Eastern Ghouta", "SY"), ("Ghouta", "Eastern Ghouta", "SY"), ("Golan Heights", "Golan Heights", "SY"),
+    ("Sinai", "Sinai Peninsula", "EG"), ("South Ossetia", "South Ossetia", "GE"), ("Waziristan", "Waziristan", "PK"),
+    ("Sahel", "Sahel", None),  # the belt, not Burkina Faso's province of that name
 ])
 def test_regions_news_names_are_curated(gaz: Gazetteer, name: str, expected: str, country: str | None) -> None:
     p = gaz.resolve(name)
     assert p is not None and (p.name, p.kind, p.country) == (expected, "region", country), p
 
 
-@pytest.mark.parametrize(("name", "country"), [("Korea", "KR"), ("Holland", "NL")])
+@pytest.mark.parametrize(("name", "country"), [("Korea", "KR"), ("Holland", "NL"), ("Soviet Union", "RU"),
+                                               ("USSR", "RU"), ("T&T", "TT")])
 def test_news_names_of_countries(gaz: Gazetteer, name: str, country: str) -> None:
     p = gaz.resolve(name)
     assert p is not None and (p.kind, p.country) == ("country", country), p
+
+
+def test_an_inverted_official_name_is_found_by_its_head(gaz: Gazetteer) -> None:
+    # the source names the unit "Dagestan, Respublika"; news says "Dagestan"
+    p = gaz.resolve("Dagestan")
+    assert p is not None and (p.kind, p.country) == ("admin1", "RU"), p
+    assert gaz.resolve("Murcia, Región de") is not None
+
+
+@pytest.mark.parametrize(("name", "town"), [("Berkshire", "Newbury"), ("West Yorkshire", "Huddersfield"),
+                                            ("Greater Manchester", "Bolton"), ("Merseyside", "Birkenhead")])
+def test_british_counties_made_of_present_units(gaz: Gazetteer, name: str, town: str) -> None:
+    # ceremonial and metropolitan counties the admin-2 source no longer has: the union of their
+    # unitary authorities, with the polygon (a town inside it) and their summed population
+    p = gaz.resolve(name)
+    assert p is not None and (p.name, p.country) == (name, "GB") and p.population > 500_000, p
+    t = gaz.resolve(town, country="GB")
+    assert t is not None and p.geometry is not None and p.geometry.contains(Point(t.lon, t.lat)), (p, t)
+
+
+def test_a_county_whose_parts_have_no_polygon_sits_between_them(gaz: Gazetteer) -> None:
+    p = gaz.resolve("Northamptonshire")
+    north, west = gaz.resolve("North Northamptonshire"), gaz.resolve("West Northamptonshire")
+    assert p is not None and north is not None and west is not None
+    assert p.lat == pytest.approx((north.lat + west.lat) / 2) and p.population == north.population + west.population
+
+
+def test_yorkshire_is_the_english_region_not_a_virginia_town(gaz: Gazetteer) -> None:
+    p = gaz.resolve("Yorkshire")
+    assert p is not None and (p.kind, p.country) == ("region", "GB"), p
+
+
+@pytest.mark.parametrize(("country", "admin1"), [("AU", "Western Australia"), ("US", "Washington")])
+def test_wa_is_the_state_of_the_country_in_context(gaz: Gazetteer, country: str, admin1: str) -> None:
+    p = gaz.resolve("WA", context=Context(countries=(country,)))
+    assert p is not None and (p.kind, p.name) == ("admin1", admin1), p
+
+
+def _builder_with_units(tmp_path: Path, yaml_text: str) -> _Builder:
+    (tmp_path / "curated.yaml").write_text(yaml_text, "utf-8")
+    b = _Builder(tmp_path, tmp_path / "curated.yaml")
+    b.add(_Place("gn:1", "East Shire", "admin2", "GB", 51.0, -1.5, population=100, geometry=box(-2, 50.5, -1, 51.5)))
+    b.add(_Place("gn:2", "West Shire", "admin2", "GB", 51.0, -2.5, population=50, geometry=box(-3, 50.5, -2, 51.5)))
+    b.add(_Place("gn:3", "New Shire", "admin2", "GB", 53.0, -1.0, population=10))
+    return b
+
+
+def test_curated_parts_make_one_unit_and_a_missing_part_is_one_clear_error(tmp_path: Path) -> None:
+    b = _builder_with_units(tmp_path, "places:\n  - {id: both, name: Old Shire, kind: admin2, country: GB,"
+                                      " parts: [GB/East Shire, GB/West Shire], sources: [test]}\n")
+    b.curated_file()
+    p = b.places["cur:both"]
+    assert p.population == 150 and p.geometry is not None and p.geometry.area == pytest.approx(2.0)
+    b = _builder_with_units(tmp_path, "places:\n  - {id: mixed, name: Mixed Shire, kind: admin2, country: GB,"
+                                      " parts: [GB/East Shire, GB/New Shire], sources: [test]}\n")
+    b.curated_file()
+    p = b.places["cur:mixed"]
+    assert p.geometry is None and (p.lat, p.lon) == (52.0, -1.25)  # a part without polygon: the mean point
+    b = _builder_with_units(tmp_path, "places:\n  - {id: bad, name: Bad Shire, kind: admin2, country: GB,"
+                                      " parts: [GB/Nowhere Shire], sources: [test]}\n")
+    with pytest.raises(GazetteerError, match=r"part 'GB/Nowhere Shire' is not an admin-1 or admin-2 unit") as err:
+        b.curated_file()
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(("name", "head"), [("Dagestan, Respublika", "Dagestan"), ("Bristol, City of", "Bristol"),
+                                            ("Murcia, Región de", "Murcia"), ("Newry, Mourne and Down", None),
+                                            ("Norwood, Payneham & St Peters", None), ("Kent", None)])
+def test_inverted_head(name: str, head: str | None) -> None:
+    assert inverted_head(name) == head
