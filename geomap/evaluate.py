@@ -12,6 +12,9 @@ The corpora are read at run time from ``PATH`` (never copied into the project) w
   are resolved with :meth:`Geoparser.resolve_spans` in the context of the whole text;
   accuracy@161 km, AUC, mean and median error (an unresolved name counts as 20,039 km).
   WikToR is large and not news: a deterministic sample (every 5th document) is used.
+  GeoWebNews gets a second row over its annotations linked to GeoNames, the set of Gritta's
+  geocoding gold file (``gwn_full.txt``) that published figures use; the rest are streets,
+  buildings and venues with hand-set coordinates.
   TR-News annotates some adjectives ("Turkish" → Turkey); they are resolved to their country
   like any span, and a second row leaves them out.
 * **Dates** (TimeML: TimeBank, AQUAINT): the pipeline's :class:`~geomap.model.TimeSpan` list
@@ -99,6 +102,14 @@ def run_evaluation(gp: Geoparser, path: str | Path, *, limit: int | None = None,
             summary = _summary(records, len(res_docs), secs)
             numbers["resolution"][kind] = summary
             res_rows.append({"corpus": label, **_res_cells(summary)})
+            if kind == "gwn":
+                # the annotations linked to GeoNames: the set of Gritta's geocoding gold file
+                # (gwn_full.txt), which published GeoWebNews figures use; the others are
+                # streets, buildings and venues with hand-set coordinates
+                linked = [r for r in records if r.get("gold_geonameid")]
+                sub = _summary(linked, len(res_docs), secs)
+                numbers["resolution"][f"{kind}-geonames"] = sub
+                res_rows.append({"corpus": f"{label}, {len(linked):,} linked to GeoNames", **_res_cells(sub)})
             adjectival = [r for r in records if r["gold_name"].lower() in demonyms]
             if adjectival:
                 rest = [r for r in records if r["gold_name"].lower() not in demonyms]
@@ -172,7 +183,9 @@ def _resolve_gold(gp: Geoparser, docs: Sequence[GoldDoc]) -> list[dict[str, Any]
             continue
         places = gp.resolve_spans(doc.text, [(t.start, t.end) for t in tops])
         for t, p in zip(tops, places, strict=True):
-            out.append(_record(doc, t.start, t.end, t.text, t.lat, t.lon, t.kind, p))
+            rec = _record(doc, t.start, t.end, t.text, t.lat, t.lon, t.kind, p)
+            rec["gold_geonameid"] = t.geonameid
+            out.append(rec)
     return out
 
 

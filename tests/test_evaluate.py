@@ -58,6 +58,15 @@ def test_corpora_found_and_counted(fixture_run: tuple[str, dict]) -> None:
     assert WIKTOR_STRIDE == 5
 
 
+def test_geowebnews_also_scored_on_its_geonames_linked_annotations(fixture_run: tuple[str, dict]) -> None:
+    # the published GeoWebNews geocoding set (Gritta's gwn_full.txt) is the annotations with a
+    # GeoNames id; the fixture's street with hand-set coordinates is in the full row only
+    text, numbers = fixture_run
+    full, linked = numbers["resolution"]["gwn"], numbers["resolution"]["gwn-geonames"]
+    assert linked["n"] == full["n"] - 1
+    assert f"GeoWebNews, {linked['n']:,} linked to GeoNames" in text
+
+
 def test_scores_are_in_range(fixture_run: tuple[str, dict]) -> None:
     _, numbers = fixture_run
     for r in numbers["recognition"].values():
