@@ -86,6 +86,7 @@ REGION_ADJECTIVES = {
     # peoples whose land is a region, not a country (the demonym table gives Kurdish a country
     # for context; the place is the region)
     "kurdish": "Kurdistan", "caucasian": "Caucasus", "levantine": "Levant", "patagonian": "Patagonia",
+    "arab": "Arab world",
 }
 #: Adjectives of a country's constituent part, which the demonym table gives to the whole
 #: country ("English" → GB): the part, when the gazetteer holds it as a first-level unit.
@@ -485,6 +486,7 @@ class _Hints:
 _NO_HINTS = _Hints()
 _UNIT_WORDS = re.compile(
     r"\s+(?:Gov\.|Governor|Lt\. Gov\.|Lieutenant Governor|Legislature|lawmakers|legislators|"
+    r"(?:Air |Army )?National Guard|Highway Patrol|State Patrol|"
     r"(?:[Ss]tate|[Pp]rovincial) (?:[Ll]egislature|[Ss]enate|[Hh]ouse|[Aa]ssembly|[Gg]overnment|[Pp]arliament|"
     r"[Aa]ttorney [Gg]eneral|[Ss]upreme [Cc]ourt|[Pp]olice|[Tt]roopers?|[Ll]ine))(?!\w)")
 _DATELINE = re.compile(r"\s*$")

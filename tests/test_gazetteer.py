@@ -225,6 +225,13 @@ def test_a_county_whose_parts_have_no_polygon_sits_between_them(gaz: Gazetteer) 
     assert p.lat == pytest.approx((north.lat + west.lat) / 2) and p.population == north.population + west.population
 
 
+def test_the_west_coast_is_the_us_pacific_states_not_western_australia(gaz: Gazetteer) -> None:
+    p = gaz.resolve("West Coast")
+    la = gaz.resolve("Los Angeles")
+    assert p is not None and la is not None and (p.kind, p.country) == ("region", "US"), p
+    assert p.geometry is not None and p.geometry.contains(Point(la.lon, la.lat))
+
+
 def test_yorkshire_is_the_english_region_not_a_virginia_town(gaz: Gazetteer) -> None:
     p = gaz.resolve("Yorkshire")
     assert p is not None and (p.kind, p.country) == ("region", "GB"), p

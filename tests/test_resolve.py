@@ -107,6 +107,14 @@ def test_one_town_does_not_move_a_name_to_its_country(gaz: Gazetteer) -> None:
     assert (got["Goris"].country, got["Tovuz"].country, got["Tovuz"].name) == ("AM", "AZ", "Tovuz")  # type: ignore[union-attr]
 
 
+def test_a_state_guard_is_the_us_state_not_the_country(gaz: Gazetteer) -> None:
+    text = "Troops from the Georgia National Guard joined the exercise in Texas and Ohio."
+    p = resolve(gaz, text, "Georgia", "Texas", "Ohio")["Georgia"]
+    assert p is not None and (p.kind, p.country) == ("admin1", "US"), p.reason
+    bare = resolve(gaz, "Troops from Georgia joined the exercise.", "Georgia")["Georgia"]
+    assert bare is not None and bare.kind == "country"
+
+
 def test_a_name_does_not_vote_for_itself(gaz: Gazetteer) -> None:
     # London alone is the English capital; with Canada and Ontario around it is London, Ontario
     text = "A rally in London thanked Canada; the Ontario city has hosted several."
@@ -159,9 +167,10 @@ def test_regional_adjective_is_its_region(gaz: Gazetteer) -> None:
     assert p is not None and p.name == "Europe"
 
 
-@pytest.mark.parametrize(("adj", "region"), [("Kurdish", "Kurdistan"), ("Siberian", "Siberia")])
+@pytest.mark.parametrize(("adj", "region"), [("Kurdish", "Kurdistan"), ("Siberian", "Siberia"), ("Arab", "Arab world")])
 def test_adjective_of_a_people_or_land_without_a_state_is_that_region(gaz: Gazetteer, adj: str, region: str) -> None:
-    # "Kurdish" is Iraq's for the demonym table (context), but the place it names is Kurdistan
+    # "Kurdish" is Iraq's for the demonym table (context), but the place it names is Kurdistan;
+    # "Arab" is not Arab, Alabama
     p = resolve(gaz, f"{adj} fighters crossed the river at dawn.", adj)[adj]
     assert p is not None and (p.name, p.kind) == (region, "region"), p
 
