@@ -424,8 +424,9 @@ class Gazetteer:
         return [(raw, rec, match, terms, matched[pid]) for raw, pid, rec, match, terms in ranked]
 
     def _city_namesakes(self, scored: dict[str, tuple[float, _Row | _Place, int, str]]) -> dict[str, str]:
-        """Admin units named like a city that holds a quarter of their people: the bare name means the city."""
-        cities = [(rec[4], rec[6], rec[11]) for _, rec, m, _ in scored.values()
+        """Admin units named like a city inside them that holds a quarter of their people: the bare
+        name means the city ("Murcia"; not Louisiana for Los Angeles, both "LA")."""
+        cities = [(rec[4], rec[6], rec[11], rec[7], rec[8]) for _, rec, m, _ in scored.values()
                   if not isinstance(rec, _Place) and rec[5] == "city" and m >= 0]
         out: dict[str, str] = {}
         if not cities:
@@ -433,8 +434,9 @@ class Gazetteer:
         for pid, (_, rec, _m, _) in scored.items():
             if isinstance(rec, _Place) or rec[5] not in ("admin1", "admin2"):
                 continue
-            for cname, ccountry, cpop in cities:
-                if ccountry == rec[6] and cpop >= 0.25 * rec[11]:
+            for cname, ccountry, cpop, cadmin1, cadmin2 in cities:
+                inside = cadmin1 == rec[4] if rec[5] == "admin1" else (cadmin2 == rec[4] or cadmin1 == rec[7])
+                if ccountry == rec[6] and inside and cpop >= 0.25 * rec[11]:
                     out[pid] = cname
                     break
         return out

@@ -275,3 +275,17 @@ def test_curated_parts_make_one_unit_and_a_missing_part_is_one_clear_error(tmp_p
                                             ("Norwood, Payneham & St Peters", None), ("Kent", None)])
 def test_inverted_head(name: str, head: str | None) -> None:
     assert inverted_head(name) == head
+
+
+@pytest.mark.parametrize(("name", "city"), [("LA", "Los Angeles"), ("L.A.", "Los Angeles"), ("NYC", "New York City")])
+def test_city_abbreviations(gaz: Gazetteer, name: str, city: str) -> None:
+    p = gaz.resolve(name)
+    assert p is not None and (p.name, p.kind, p.country) == (city, "city", "US"), p
+
+
+def test_a_unit_yields_only_to_a_namesake_city_inside_it(gaz: Gazetteer) -> None:
+    # "Murcia" the region gives way to its capital; Louisiana ("LA") is not named after Los Angeles
+    murcia = [p for p in gaz.lookup("Murcia", limit=10) if p.kind == "admin1" and p.country == "ES"]
+    assert murcia and "the city Murcia is meant more often" in murcia[0].reason
+    la = [p for p in gaz.lookup("LA", limit=10) if p.kind == "admin1"]
+    assert la and la[0].name == "Louisiana" and "meant more often" not in la[0].reason
