@@ -289,3 +289,9 @@ def test_a_unit_yields_only_to_a_namesake_city_inside_it(gaz: Gazetteer) -> None
     assert murcia and "the city Murcia is meant more often" in murcia[0].reason
     la = [p for p in gaz.lookup("LA", limit=10) if p.kind == "admin1"]
     assert la and la[0].name == "Louisiana" and "meant more often" not in la[0].reason
+
+
+def test_the_bay_area_sits_among_its_counties(gaz: Gazetteer) -> None:
+    p, sf = gaz.resolve("Bay Area"), gaz.resolve("San Francisco")
+    assert p is not None and sf is not None and (p.kind, p.country) == ("region", "US"), p
+    assert abs(p.lat - sf.lat) < 0.5 and abs(p.lon - sf.lon) < 0.5
