@@ -262,22 +262,11 @@ def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mappi
               named1s: Mapping[str, set[tuple[str, str]]]) -> _Evidence:
     """The document's evidence without the name ``key``'s own mentions."""
     doc_votes: defaultdict[str, float] = defaultdict(float)
-    doc_admin1: set[tuple[str, str]] = set()
-    doc_admin2: set[tuple[str, str]] = set()
-    for k, units in admin2s.items():
-        if k != key:
-            doc_admin2 |= units
     for k, by_country in votes.items():
         if k != key:
             for cc, v in by_country.items():
                 doc_votes[cc] += v
-    doc_named1: set[tuple[str, str]] = set()
-    for k, units in admin1s.items():
-        if k != key:
-            doc_admin1 |= units
-    for k, units in named1s.items():
-        if k != key:
-            doc_named1 |= units
+    doc_admin1, doc_admin2, doc_named1 = (_units_without(key, u) for u in (admin1s, admin2s, named1s))
     # a town or unit implies its state and its surroundings only where the rest of the
     # document agrees on its country ("Central Coast" in an article about Canada is not
     # evidence for New South Wales)
@@ -292,6 +281,15 @@ def _evidence(key: str, votes: Mapping[str, Mapping[str, float]], admin1s: Mappi
     else:
         near = points.without(key)
     return doc_votes, doc_admin1, doc_admin2, total, near, doc_named1
+
+
+def _units_without(key: str, units: Mapping[str, set[tuple[str, str]]]) -> set[tuple[str, str]]:
+    """The (country, unit) pairs the document's names give, but the name ``key``."""
+    out: set[tuple[str, str]] = set()
+    for k, pairs in units.items():
+        if k != key:
+            out |= pairs
+    return out
 
 
 class _AnchorPoints:
