@@ -462,9 +462,12 @@ class _Builder:
             doc = yaml.safe_load(self.curated.read_text("utf-8")) or {}
         except (OSError, yaml.YAMLError) as err:
             raise GazetteerError(f"cannot read curated file {self.curated}: {err}") from err
+        units: dict[tuple[str | None, str], _Place] = {}
         for entry in doc.get("places", []):
             if entry.get("parts"):
-                entry = self._union_of_parts(entry)
+                if not units:
+                    units = {(p.country, p.name): p for p in self.places.values() if p.kind in ("admin1", "admin2")}
+                entry = self._union_of_parts(entry, units)
             p = curated_place(entry, base=self.curated.parent, prefix="cur")
             self.add(p)
         by_country = {p.country: p for p in self.places.values() if p.kind == "country"}
@@ -497,11 +500,11 @@ class _Builder:
                 target.add_name(a, MATCH_ALIAS)
             target.source += "+curated"
 
-    def _union_of_parts(self, entry: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _union_of_parts(entry: dict[str, Any], units: dict[tuple[str | None, str], _Place]) -> dict[str, Any]:
         """A curated unit made of units the index holds ("parts: [GB/Reading, GB/Slough]"): their
         summed population and, when every part has a polygon, their union (else the mean of their
-        points), unless the entry gives its own."""
-        units = {(p.country, p.name): p for p in self.places.values() if p.kind in ("admin1", "admin2")}
+        points), unless the entry gives its own. ``units``: the index's units by (country, name)."""
         found = []
         for ref in entry["parts"]:
             cc, _, name = str(ref).partition("/")
