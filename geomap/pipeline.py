@@ -187,7 +187,9 @@ class Geoparser:
 
         The caller asserts each span is a place: a name the gazetteer does not hold is placed at
         the place named inside it, else at a town named within 100 characters of it, else at the
-        place the text is mostly about, with a reason that begins "approximate:" and a low score.
+        country, state or region its words name ("Bank of England", "European Commission"), else
+        at the place the text is mostly about, with a reason that begins "approximate:" and a
+        low score.
         """
         rec = self.recogniser.recognise(text) if self.mode != MODE_SPACY else None
         demonyms = rec.demonyms if rec is not None else tuple(self.recogniser.demonym_spans(text))

@@ -124,8 +124,10 @@ def resolve_mentions(
     ``fallback`` decides what happens to a name the gazetteer does not hold: ``"none"`` leaves it
     unresolved; ``"embedded"`` (default) tries the place names inside it ("Dulles International
     Airport" → Dulles, "University of California" → California), resolved in the same context;
-    ``"focus"`` also places what is left at the place the document is mostly about (for spans a
-    caller asserts are places, as gold-span evaluations give). Both are marked approximate in
+    ``"focus"`` (for spans a caller asserts are places, as gold-span evaluations give) also
+    places what is left at a town named next to it, else at the country, state or region the
+    name names or whose adjective it holds ("Arizona State University", "European Commission";
+    not for embassies, rivers, streets), else at the place the document is mostly about. Both are marked approximate in
     the place's reason, with a lower score.
     """
     if fallback not in FALLBACKS:
@@ -394,21 +396,77 @@ def _fall_back(gaz: Gazetteer, text: str, mentions: list[Mention],
             # Manassas, not "Bank of England" → a village called Bank
             if p.id not in resolved and not (here and _nearest_km(p.lat, p.lon, here) <= EMBEDDED_KM):
                 continue
-            place = replace(p, score=round(p.score * 0.6, 4),
-                            reason=f"approximate: {m.text!r} is not in the gazetteer; it names {sub!r}, "
-                                   f"resolved as {p.name} ({p.reason})")
+            place = _approximate(m, sub, p)
             break
         nearby = _next_to(m, mentions) if focus else None
         if place is None and nearby is not None:
             place = replace(nearby, score=round(min(nearby.score, 0.5) * 0.4, 4),
                             reason=f"approximate: {m.text!r} is not in the gazetteer; placed at {nearby.name}, "
                                    "named next to it")
+        if place is None and focus:
+            # a name asserted to be a place, with no town named next to it: the country, state
+            # or region it names ("Arizona State University", "Bank of England", "US Federal
+            # Reserve"), else the one its adjective names ("European Commission")
+            place = _embedded_unit(gaz, m, sp, doc_votes, doc_admin1, near, doc_admin2)
         if place is None and main is not None:
             place = replace(main, score=round(min(main.score, 0.5) * 0.4, 4),
                             reason=f"approximate: {m.text!r} is not in the gazetteer; placed at {main.name}, "
                                    "the place the text is mostly about")
         out.append(m if place is None else replace(m, place=place))
     return out
+
+
+_UNIT_KINDS = ("country", "admin1", "continent", "region")
+#: Names whose place is not in the unit they name: an embassy is abroad, a river or an avenue
+#: runs past ("Mississippi River", "Atlantic Avenue"), a quarter is a neighbourhood ("French
+#: Quarter")
+_NOT_IN_NAMED = re.compile(
+    r"(?i)\b(?:embassy|consulate|high commission|river|creek|canal|avenue|ave|street|st|road|rd|"
+    r"boulevard|blvd|highway|hwy|lane|drive|trail|bridge|quarter|mall)\b")
+_ALLCAPS_ALIAS = re.compile(r"\b[A-Z]{2,3}\b")
+
+
+def _approximate(m: Mention, sub: str, p: Place) -> Place:
+    return replace(p, score=round(p.score * 0.6, 4),
+                   reason=f"approximate: {m.text!r} is not in the gazetteer; it names {sub!r}, "
+                          f"resolved as {p.name} ({p.reason})")
+
+
+def _embedded_unit(gaz: Gazetteer, m: Mention, sp: Span, doc_votes: Mapping[str, float],
+                   doc_admin1: set[tuple[str, str]], near: list[tuple[float, float]],
+                   doc_admin2: set[tuple[str, str]]) -> Place | None:
+    """The country, first-level unit or region a name names inside it, by its name or an
+    all-capitals alias ("US", "UK", "EU"); else by an adjective ("European", "Russian")."""
+    name = _clean(m.text)
+    if _NOT_IN_NAMED.search(name):
+        return None
+    subs = _embedded_names(name) + [a for a in _ALLCAPS_ALIAS.findall(name) if name_key(a) != name_key(name)]
+    for sub in subs:
+        if sub.lower() in _demonyms() or sub.lower() in REGION_ADJECTIVES:
+            continue
+        cands = [c for c in _candidates(gaz, sub) if not c.place.fuzzy]
+        if not cands:
+            continue
+        if sub.isupper() and not (cands[0].place.kind in _UNIT_KINDS
+                                  and cands[0].place.reason.startswith("alias")):
+            continue  # "BBC", "NHS": not a code of a country or state
+        p = _choose(gaz, sp, cands, doc_votes, doc_admin1, near, (), [], doc_admin2)
+        if p.kind in _UNIT_KINDS and (p.kind != "region" or p.country):  # not a sea: "Pacific coast"
+            return _approximate(m, sub, p)
+    for word in re.findall(r"[A-Z][\w\-]+", name):
+        if name_key(word) == name_key(name):
+            continue
+        adj = _adjective_place(gaz, Span(sp.start, sp.end, word, sp.label, "fallback"), {})
+        if adj is not None and adj.kind == "country" and re.search(r"(?i)\bcapital\b", name):
+            cap = capital_of(gaz, adj.country or "")  # "the Yemeni capital"
+            if cap is not None:
+                return replace(cap, score=round(cap.score * 0.6, 4),
+                               reason=f"approximate: {m.text!r} is not in the gazetteer; the capital of {adj.name}")
+        if adj is not None:
+            return replace(adj, score=round(adj.score * 0.6, 4),
+                           reason=f"approximate: {m.text!r} is not in the gazetteer; its adjective "
+                                  f"{word!r} names {adj.name}")
+    return None
 
 
 def _next_to(m: Mention, mentions: Sequence[Mention]) -> Place | None:

@@ -259,6 +259,41 @@ def test_resolve_spans_places_a_given_unknown_name_at_the_text_s_main_place(gp: 
     assert depot is not None and depot.name == "Kapan" and "named next to it" in depot.reason
 
 
+def test_a_given_unknown_name_goes_to_the_country_or_state_it_names(gp: Geoparser) -> None:
+    filler = " Officials gave no further details about the meeting or its outcome." * 3
+    text = ("Talks opened in Goris on Monday." + filler + " A delegate of the Qwzx Bank of Armenia spoke."
+            + filler + " Economists at Arizona Qwzx State University agreed." + filler
+            + " The Qwzx Federal Reserve of the US and the European Qwzx Commission were silent."
+            + filler + " The Armenian Qwzx Embassy issued a statement. Goris waited.")
+    names = ("Goris", "Qwzx Bank of Armenia", "Arizona Qwzx State University", "Qwzx Federal Reserve of the US",
+             "European Qwzx Commission", "Armenian Qwzx Embassy", "Goris")
+    places = gp.resolve_spans(text, [(s.start, s.end) for s in spans_of(text, *names)])
+    bank, univ, fed, commission, embassy = places[1:6]
+    assert bank is not None and bank.kind == "country" and bank.country == "AM"
+    assert bank.reason.startswith("approximate:") and bank.score < 0.6
+    assert univ is not None and univ.name == "Arizona" and univ.country == "US"
+    assert fed is not None and fed.kind == "country" and fed.country == "US"  # an all-capitals alias
+    assert commission is not None and commission.name == "Europe"  # by its adjective
+    # an embassy is abroad: not placed in the country it names, but where the text is
+    assert embassy is not None and embassy.name == "Goris" and embassy.kind == "city"
+
+
+def test_a_river_or_street_is_not_placed_in_the_state_it_is_named_after(gp: Geoparser) -> None:
+    filler = " Officials gave no further details about the flooding or the damage." * 3
+    text = "Rain fell on Goris." + filler + " The Qwzx Mississippi River rose." + filler + " Goris waited."
+    places = gp.resolve_spans(text, [(s.start, s.end) for s in spans_of(text, "Goris", "Qwzx Mississippi River")])
+    river = places[1]
+    assert river is not None and river.name == "Goris" and "mostly about" in river.reason
+
+
+def test_the_capital_named_by_its_adjective_is_the_capital(gp: Geoparser) -> None:
+    filler = " Officials gave no further details about the strikes or the damage." * 3
+    text = "Fighting spread in Yemen." + filler + " Air raids hit the Yemeni capital overnight." + filler
+    places = gp.resolve_spans(text, [(s.start, s.end) for s in spans_of(text, "Yemen", "Yemeni capital")])
+    cap = places[1]
+    assert cap is not None and cap.country == "YE" and cap.kind == "city" and "capital of Yemen" in cap.reason
+
+
 def test_resolve_mentions_rejects_an_unknown_fallback(gaz: Gazetteer) -> None:
     with pytest.raises(ValueError, match="fallback"):
         resolve_mentions(gaz, "Goris.", spans_of("Goris.", "Goris"), fallback="guess")
