@@ -501,14 +501,17 @@ def _focus(mentions: Sequence[Mention]) -> Place | None:
             if FOCUS_MEDOID and kinds is _LOCAL_KINDS and len(count) > 2:
                 # the place nearest the others, counting each mention ("Charleston" named twice in
                 # an article on six towns around Manassas is not what it is about)
-                def spread(pid: str) -> float:
-                    p = first[pid]
-                    return sum(n * min(haversine_km(p.lat, p.lon, first[q].lat, first[q].lon), 1000.0)
-                               for q, n in count.items()) / count[pid]
-                return first[min(count, key=spread)]
+                return first[min(count, key=lambda pid: _spread(pid, first, count))]
             best = max(count, key=lambda pid: count[pid])  # max keeps the first on a tie
             return first[best]
     return None
+
+
+def _spread(pid: str, first: Mapping[str, Place], count: Mapping[str, int]) -> float:
+    """Mean distance (capped at 1,000 km) from place ``pid`` to the text's mentions of places."""
+    p = first[pid]
+    return sum(n * min(haversine_km(p.lat, p.lon, first[q].lat, first[q].lon), 1000.0)
+               for q, n in count.items()) / count[pid]
 
 
 def _nearest_km(lat: float, lon: float, points: list[tuple[float, float]]) -> float:
