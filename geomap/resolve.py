@@ -426,6 +426,11 @@ _NOT_IN_NAMED = re.compile(
 _ALLCAPS_ALIAS = re.compile(r"\b[A-Z]{2,3}\b")
 
 
+#: National institutions, which sit in the capital ("Russian Foreign Ministry"); not banks: the
+#: European Central Bank is in Frankfurt, the Reserve Bank of India in Mumbai
+_SEAT = re.compile(r"(?i)\b(?:ministry|parliament|government|cabinet|foreign office|supreme court)\b")
+
+
 def _approximate(m: Mention, sub: str, p: Place) -> Place:
     return replace(p, score=round(p.score * 0.6, 4),
                    reason=f"approximate: {m.text!r} is not in the gazetteer; it names {sub!r}, "
@@ -451,13 +456,19 @@ def _embedded_unit(gaz: Gazetteer, m: Mention, sp: Span, doc_votes: Mapping[str,
                                   and cands[0].place.reason.startswith("alias")):
             continue  # "BBC", "NHS": not a code of a country or state
         p = _choose(gaz, sp, cands, doc_votes, doc_admin1, near, (), [], doc_admin2)
+        if p.kind == "country" and _SEAT.search(name):
+            cap = capital_of(gaz, p.country or "")
+            if cap is not None:
+                return replace(cap, score=round(cap.score * 0.6, 4),
+                               reason=f"approximate: {m.text!r} is not in the gazetteer; a national "
+                                      f"institution of {p.name}, at its capital")
         if p.kind in _UNIT_KINDS and (p.kind != "region" or p.country):  # not a sea: "Pacific coast"
             return _approximate(m, sub, p)
     for word in re.findall(r"[A-Z][\w\-]+", name):
         if name_key(word) == name_key(name):
             continue
         adj = _adjective_place(gaz, Span(sp.start, sp.end, word, sp.label, "fallback"), {})
-        if adj is not None and adj.kind == "country" and re.search(r"(?i)\bcapital\b", name):
+        if adj is not None and adj.kind == "country" and (re.search(r"(?i)\bcapital\b", name) or _SEAT.search(name)):
             cap = capital_of(gaz, adj.country or "")  # "the Yemeni capital"
             if cap is not None:
                 return replace(cap, score=round(cap.score * 0.6, 4),

@@ -288,10 +288,14 @@ def test_a_river_or_street_is_not_placed_in_the_state_it_is_named_after(gp: Geop
 
 def test_the_capital_named_by_its_adjective_is_the_capital(gp: Geoparser) -> None:
     filler = " Officials gave no further details about the strikes or the damage." * 3
-    text = "Fighting spread in Yemen." + filler + " Air raids hit the Yemeni capital overnight." + filler
-    places = gp.resolve_spans(text, [(s.start, s.end) for s in spans_of(text, "Yemen", "Yemeni capital")])
-    cap = places[1]
+    text = ("Fighting spread in Yemen." + filler + " Air raids hit the Yemeni capital overnight." + filler
+            + " The Armenian Qwzx Ministry protested." + filler)
+    names = ("Yemen", "Yemeni capital", "Armenian Qwzx Ministry")
+    places = gp.resolve_spans(text, [(s.start, s.end) for s in spans_of(text, *names)])
+    cap, ministry = places[1], places[2]
     assert cap is not None and cap.country == "YE" and cap.kind == "city" and "capital of Yemen" in cap.reason
+    # a national ministry sits in the capital
+    assert ministry is not None and ministry.name == "Yerevan"
 
 
 def test_resolve_mentions_rejects_an_unknown_fallback(gaz: Gazetteer) -> None:
