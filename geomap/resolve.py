@@ -692,6 +692,12 @@ def _clean(name: str) -> str:
     return name.strip()
 
 
+def candidate_places(gaz: Gazetteer, name: str) -> list[Place]:
+    """The places the resolver chooses among for ``name`` as written (at most CANDIDATES, no
+    context): what a perfect choice could reach, for evaluation."""
+    return [c.place for c in _candidates(gaz, _clean(name))]
+
+
 def _candidates(gaz: Gazetteer, name: str) -> list[_Cand]:
     if not name:
         return []

@@ -67,6 +67,29 @@ def test_geowebnews_also_scored_on_its_geonames_linked_annotations(fixture_run: 
     assert f"GeoWebNews, {linked['n']:,} linked to GeoNames" in text
 
 
+def test_the_ceiling_says_what_no_choice_among_the_candidates_could_reach(gp: Geoparser, tmp_path: Path) -> None:
+    # one article, three gold names: Lyon where it is; "Paris" annotated as Paris, Texas (a
+    # candidate the resolver passes over for France: an error within reach); "Lyon" annotated in
+    # the Pacific (no place of that name there: out of reach)
+    text = "Fans in Lyon cheered. Paris answered. Lyon slept."
+    def top(name: str, start: int, lat: float, lon: float) -> str:
+        return (f"<toponym><extractedName>{name}</extractedName><normalisedName>{name}</normalisedName>"
+                "<type>Literal</type><modifierType></modifierType><nonLocational>No</nonLocational>"
+                f"<start>{start}</start><end>{start + len(name)}</end><geonamesID>1</geonamesID>"
+                f"<latitude>{lat}</latitude><longitude>{lon}</longitude></toponym>")
+    xml = ('<?xml version="1.0" ?><articles><article file="1"><title>t</title><link>http://example.invalid</link>'
+           f"<text>{text}</text><toponyms>"
+           + top("Lyon", text.index("Lyon"), 45.75, 4.85) + top("Paris", text.index("Paris"), 33.66, -95.56)
+           + top("Lyon", text.rindex("Lyon"), 0.0, -140.0) + "</toponyms></article></articles>")
+    (tmp_path / "GeoWebNews").mkdir()
+    (tmp_path / "GeoWebNews" / "GWN.xml").write_text(xml, encoding="utf-8")
+    report, numbers = run_evaluation(gp, tmp_path)
+    res = numbers["resolution"]["gwn"]
+    assert res["acc@161"] == pytest.approx(1 / 3, abs=1e-3)
+    assert res["ceiling@161"] == pytest.approx(2 / 3, abs=1e-3)
+    assert "ceiling@161" in report
+
+
 def test_scores_are_in_range(fixture_run: tuple[str, dict]) -> None:
     _, numbers = fixture_run
     for r in numbers["recognition"].values():
@@ -76,6 +99,7 @@ def test_scores_are_in_range(fixture_run: tuple[str, dict]) -> None:
         assert unit(r["with_adjectives"]["f1"])
     for s in numbers["resolution"].values():
         assert unit(s["acc@161"]) and unit(s["auc"]) and s["mean_km"] >= 0 and s["median_km"] >= 0
+        assert s["ceiling@161"] >= s["acc@161"]
     for d in numbers["dates"].values():
         assert unit(d["all"]["f1"]) and unit(d["date_time"]["value_accuracy"])
 
