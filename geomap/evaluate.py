@@ -191,7 +191,7 @@ def _resolve_gold(gp: Geoparser, docs: Sequence[GoldDoc]) -> list[dict[str, Any]
             # within reach: right, or one of the gazetteer's candidates for the name is (what a
             # perfect choice in context would score; the rest needs places the index lacks)
             rec["in_reach"] = (rec["km"] is not None and rec["km"] <= ACC_KM) or any(
-                haversine_km(c.lat, c.lon, t.lat, t.lon) <= ACC_KM
+                (_error_km(c, t.lat, t.lon) or 0.0) <= ACC_KM
                 for c in candidate_places(gp.gazetteer, doc.text[t.start:t.end]))
             out.append(rec)
     return out
