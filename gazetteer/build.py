@@ -50,7 +50,7 @@ from .rank import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,6 +147,19 @@ def _short_form(alt: str, name: str) -> bool:
     """
     a, n = name_key(alt), name_key(name)
     return len(a) >= 4 and len(n) > len(a) and n.startswith(a + " ")
+
+
+def _city_form(alt: str, name: str) -> bool:
+    """The name with "City" after it or "City of" before it ("Quebec City" of "Québec"): how
+    the town is written, an alias, not one of the noisy alternate names.
+
+    >>> _city_form("Quebec City", "Québec"), _city_form("City of Sydney", "Sydney")
+    (True, True)
+    >>> _city_form("Quebec City", "New Britain")
+    False
+    """
+    a, n = name_key(alt), name_key(name)
+    return a in (n + " city", "city of " + n)
 
 
 def _data(package: str, *parts: str) -> Path:
@@ -452,7 +465,8 @@ class _Builder:
             p.add_name(rec["name"], MATCH_NAME)
             for alt in rec.get("alternatenames", []):
                 if not _is_code_like(alt):
-                    p.add_name(alt, MATCH_ALIAS if _short_form(alt, rec["name"]) else MATCH_ALTERNATE)
+                    p.add_name(alt, MATCH_ALIAS if _short_form(alt, rec["name"]) or _city_form(alt, rec["name"])
+                               else MATCH_ALTERNATE)
             if p.id in self.places:  # an admin unit with the same GeoNames id: keep both
                 p.id = f"{p.id}:city"
             self.add(p)

@@ -389,6 +389,9 @@ class Gazetteer:
         for pid, (raw, rec, match, note) in scored.items():
             kind, country, lat, lon, pop = _fields(rec)
             terms: list[str] = [note] if note else []
+            if base != key and matched[pid] == key:
+                raw += rank.WHOLE_NAME  # "Quebec City" is a name of Québec, "Quebec" of another town
+                terms.append("the whole name")
             if hint_kinds:
                 if kind in hint_kinds:
                     raw += rank.FEATURE_MATCH

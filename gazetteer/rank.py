@@ -45,6 +45,7 @@ USER_BONUS = 3.0  # user places take precedence
 CURATED_BONUS = 0.8  # hand-curated places (gazetteer/data/curated.yaml) carry no population
 FEATURE_MATCH = 0.8  # "Syunik province" and the candidate is an admin1
 FEATURE_MISMATCH = -0.4
+WHOLE_NAME = 0.3  # the name with its feature word is a name of the place ("Bedford County")
 COUNTRY_MATCH = 0.6
 COUNTRY_MISMATCH = -0.3
 BBOX_INSIDE = 0.5

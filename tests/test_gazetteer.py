@@ -295,3 +295,17 @@ def test_the_bay_area_sits_among_its_counties(gaz: Gazetteer) -> None:
     p, sf = gaz.resolve("Bay Area"), gaz.resolve("San Francisco")
     assert p is not None and sf is not None and (p.kind, p.country) == ("region", "US"), p
     assert abs(p.lat - sf.lat) < 0.5 and abs(p.lon - sf.lon) < 0.5
+
+
+def test_a_name_written_with_its_feature_word_prefers_places_named_so(gaz: Gazetteer) -> None:
+    # "Bedford County" is the name of three American counties; "Bedford" alone, a borough in
+    # England: the whole name, as written, is the better match
+    top = gaz.lookup("Bedford County", limit=3, fuzzy=False)
+    assert all(p.kind == "admin2" and p.country == "US" and p.name == "Bedford County" for p in top)
+
+
+def test_the_city_form_of_a_town_s_name_is_an_alias(gaz: Gazetteer) -> None:
+    # GeoNames lists "Quebec City" among Québec's many alternate names (and "Quebec" among a
+    # Connecticut town's): the name with "City" is an alias of the town, not a noisy alternate
+    p = gaz.lookup("Quebec City", limit=1, fuzzy=False)[0]
+    assert p.name == "Québec" and p.country == "CA" and p.reason.startswith("alias")

@@ -379,3 +379,10 @@ def test_the_text_s_main_place_is_its_most_central_town(gp: Geoparser) -> None:
     spans = [(s.start, s.end) for s in spans_of(text, *names)]
     club = gp.resolve_spans(text, spans)[-1]
     assert club is not None and club.admin1 == "Virginia" and "mostly about" in club.reason, club
+
+
+def test_quebec_city_in_an_american_article_is_quebec(gaz: Gazetteer) -> None:
+    # a Connecticut town has "Quebec" among its GeoNames alternate names; "Quebec City" is Québec's
+    text = "The governor flew from Albany, New York, and Boston to Quebec City for the summit."
+    p = resolve(gaz, text, "Albany", "New York", "Boston", "Quebec City")["Quebec City"]
+    assert p is not None and p.name == "Québec" and p.country == "CA", p
