@@ -202,6 +202,8 @@ def resolve_mentions(
 
     anchors = list(dict.fromkeys(anchors))
     points = _AnchorPoints(anchors)
+    pair_points = _pair_points(keys, fixed, cands) if W_PAIR else {}
+    pairs_of: dict[str, Any] = {}
     evidence: dict[str, _Evidence] = {}  # the rest of the document, once per distinct name
     chosen: dict[tuple[object, ...], Place] = {}
     mentions = []
@@ -235,8 +237,11 @@ def resolve_mentions(
               hints.contains.id if hints.contains is not None else None, len(options))
         place = chosen.get(ck)  # the same name in the same surroundings: the same choice
         if place is None:
+            if key not in pairs_of:
+                others = [pts for k, pts in pair_points.items() if k != key]
+                pairs_of[key] = _np().concatenate(others) if others else None
             place = chosen[ck] = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual,
-                                         doc_admin2, hints, doc_named1)
+                                         doc_admin2, hints, doc_named1, pairs_of[key])
         if (fallback == "focus" and place.kind == "city" and place.population < STRAY_POPULATION
                 and total >= STRAY_EVIDENCE and not doc_votes.get(place.country or "", 0.0)
                 and place.country not in local and not qual):
@@ -518,6 +523,43 @@ def _focus(mentions: Sequence[Mention]) -> Place | None:
     return None
 
 
+#: Names that may mean places close together mean them ("Edmonton" and "Enfield": the two London
+#: boroughs 3 km apart, not the Canadian city and a Nova Scotia village): each candidate town is
+#: scored by its distance to the other names' likely candidates (their PAIR_TOP best).
+W_PAIR = 0.3
+PAIR_KM = 25.0
+PAIR_TOP = 4
+_PAIR_KINDS = ("city", "admin2", "airport")
+
+
+@lru_cache(maxsize=1)
+def _np() -> Any:
+    import numpy
+
+    return numpy
+
+
+def _pair_points(keys: Sequence[str], fixed: Sequence[Place | None], cands: Sequence[list[_Cand]]) -> dict[str, Any]:
+    """(lat, lon) radians arrays of each ambiguous name's likely towns."""
+    np = _np()
+    out: dict[str, Any] = {}
+    for key, adj, cs in zip(keys, fixed, cands, strict=True):
+        if adj is not None or len(cs) < 2 or key in out:
+            continue
+        pts = [(c.place.lat, c.place.lon) for c in cs[:PAIR_TOP] if c.place.kind in _PAIR_KINDS]
+        if pts:
+            out[key] = np.radians(np.array(pts, dtype=float))
+    return out
+
+
+def _min_km(lat: float, lon: float, pts: Any) -> float:
+    """Great-circle distance from (lat, lon) to the nearest of ``pts`` (radians, N x 2)."""
+    np = _np()
+    p1, l1 = math.radians(lat), math.radians(lon)
+    a = np.sin((pts[:, 0] - p1) / 2) ** 2 + math.cos(p1) * np.cos(pts[:, 0]) * np.sin((pts[:, 1] - l1) / 2) ** 2
+    return float(2 * 6371.0088 * np.arcsin(np.sqrt(np.min(a))))
+
+
 def _spread(pid: str, first: Mapping[str, Place], count: Mapping[str, int]) -> float:
     """Mean distance (capped at 1,000 km) from place ``pid`` to the text's mentions of places."""
     p = first[pid]
@@ -582,7 +624,7 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             admin1s: set[tuple[str, str]], near: list[tuple[float, float]],
             local: tuple[str, ...], qual: list[Place],
             admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS,
-            named1: AbstractSet[tuple[str, str]] | None = None) -> Place:
+            named1: AbstractSet[tuple[str, str]] | None = None, pairs: Any = None) -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
     biggest = max((c.place.population for c in cands if c.place.kind == "city"), default=0)
@@ -645,6 +687,12 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             context += bonus
             if bonus > 0.1:
                 terms.append(f"{d:.0f} km from other places in the text")
+        if pairs is not None and p.kind in _PAIR_KINDS:
+            d = _min_km(p.lat, p.lon, pairs)
+            bonus = W_PAIR * math.exp(-d / PAIR_KM)
+            context += bonus
+            if bonus > 0.1:
+                terms.append(f"{d:.0f} km from a place another name in the text may mean")
         raw += min(context, CONTEXT_CAP)
         if p.id in capitals:
             raw += W_CAPITAL

@@ -386,3 +386,14 @@ def test_quebec_city_in_an_american_article_is_quebec(gaz: Gazetteer) -> None:
     text = "The governor flew from Albany, New York, and Boston to Quebec City for the summit."
     p = resolve(gaz, text, "Albany", "New York", "Boston", "Quebec City")["Quebec City"]
     assert p is not None and p.name == "Québec" and p.country == "CA", p
+
+
+def test_names_that_may_mean_neighbours_mean_them(gaz: Gazetteer) -> None:
+    # alone, "Edmonton" is the Canadian city and "Enfield" a Connecticut town; together they are
+    # the two north London neighbours, 3 km apart
+    text = "Burglaries rose in Edmonton and Enfield last month, the police said."
+    got = resolve(gaz, text, "Edmonton", "Enfield")
+    assert all(p is not None and p.country == "GB" for p in got.values()), got
+    assert "another name in the text may mean" in got["Edmonton"].reason  # type: ignore[union-attr]
+    alone = resolve(gaz, "Burglaries rose in Edmonton last month.", "Edmonton")["Edmonton"]
+    assert alone is not None and alone.country == "CA"
