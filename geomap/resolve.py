@@ -552,12 +552,15 @@ def _pair_points(keys: Sequence[str], fixed: Sequence[Place | None], cands: Sequ
     return out
 
 
-def _min_km(lat: float, lon: float, pts: Any) -> float:
-    """Great-circle distance from (lat, lon) to the nearest of ``pts`` (radians, N x 2)."""
+def _min_km_each(cands: Sequence[_Cand], pts: Any) -> list[float]:
+    """Great-circle distance from each candidate to the nearest of ``pts`` (radians, M x 2), in
+    one array operation (K x M)."""
     np = _np()
-    p1, l1 = math.radians(lat), math.radians(lon)
-    a = np.sin((pts[:, 0] - p1) / 2) ** 2 + math.cos(p1) * np.cos(pts[:, 0]) * np.sin((pts[:, 1] - l1) / 2) ** 2
-    return float(2 * 6371.0088 * np.arcsin(np.sqrt(np.min(a))))
+    here = np.radians(np.array([(c.place.lat, c.place.lon) for c in cands], dtype=float))
+    p1, l1 = here[:, :1], here[:, 1:]
+    a = (np.sin((pts[None, :, 0] - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(pts[None, :, 0]) * np.sin((pts[None, :, 1] - l1) / 2) ** 2)
+    return [float(x) for x in 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a.min(axis=1), 0.0, 1.0)))]
 
 
 def _spread(pid: str, first: Mapping[str, Place], count: Mapping[str, int]) -> float:
@@ -627,6 +630,7 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             named1: AbstractSet[tuple[str, str]] | None = None, pairs: Any = None) -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
+    pair_km = _min_km_each(cands, pairs) if pairs is not None and len(cands) > 1 else None
     biggest = max((c.place.population for c in cands if c.place.kind == "city"), default=0)
     giant_cc = {c.place.country for c in cands if c.place.kind == "city" and c.place.population == biggest}
     best: tuple[float, int, Place, list[str]] | None = None
@@ -687,8 +691,8 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             context += bonus
             if bonus > 0.1:
                 terms.append(f"{d:.0f} km from other places in the text")
-        if pairs is not None and p.kind in _PAIR_KINDS:
-            d = _min_km(p.lat, p.lon, pairs)
+        if pair_km is not None and p.kind in _PAIR_KINDS:
+            d = pair_km[rank_]
             bonus = W_PAIR * math.exp(-d / PAIR_KM)
             context += bonus
             if bonus > 0.1:
