@@ -397,3 +397,12 @@ def test_names_that_may_mean_neighbours_mean_them(gaz: Gazetteer) -> None:
     assert "another name in the text may mean" in got["Edmonton"].reason  # type: ignore[union-attr]
     alone = resolve(gaz, "Burglaries rose in Edmonton last month.", "Edmonton")["Edmonton"]
     assert alone is not None and alone.country == "CA"
+
+
+def test_a_postal_code_after_the_town_names_its_state(gp: Geoparser) -> None:
+    doc = gp.geoparse("Storms hit Paris, TX and Memphis, TN on Monday, officials said.")
+    got = {m.text: m.place for m in doc.toponyms}
+    assert got["Paris"] is not None and got["Paris"].admin1 == "Texas"
+    assert got["Memphis"] is not None and got["Memphis"].admin1 == "Tennessee"
+    # "NV" is also the Dutch company form: not taken for Nevada
+    assert not gp.geoparse("Shares of Cimpress NV fell on Monday.").toponyms
