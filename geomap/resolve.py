@@ -61,6 +61,7 @@ CONTEXT_CAP = 1.2  # the document's evidence (countries, units, nearby places) a
 TEXT_CONTEXT = 1.0  # use the names outside given spans as context
 TEXT_VOTE = 0.5  # weight of a country vote from a name outside the given spans
 TEXT_CITIES = 0.0  # whether big cities outside the given spans count as context
+ONE_SENSE = 1.0  # a bare name is the place its first mention was qualified as ("Parkland, Florida")
 CANDIDATES = 40
 FUZZY_MIN = 0.88  # least similarity for a fuzzy match to be used
 FUZZY_NEEDS_CONTEXT = 1.0  # a fuzzy match must lie in a country the document names
@@ -206,6 +207,9 @@ def resolve_mentions(
     pairs_of: dict[str, Any] = {}
     evidence: dict[str, _Evidence] = {}  # the rest of the document, once per distinct name
     chosen: dict[tuple[object, ...], Place] = {}
+    qualified: dict[str, Place] = {}  # name key → the place a qualifier gave it ("Parkland, Florida")
+    bare: list[int] = []  # mentions chosen with no words of their own around them
+    seen: set[str] = set()
     mentions = []
     for i, sp in enumerate(spans):
         key = keys[i]
@@ -242,6 +246,12 @@ def resolve_mentions(
                 pairs_of[key] = _np().concatenate(others) if others else None
             place = chosen[ck] = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual,
                                          doc_admin2, hints, doc_named1, pairs_of[key])
+        first = key not in seen
+        seen.add(key)
+        if qual and "; followed by " in place.reason and first:
+            qualified[key] = place  # news style: "Parkland, Florida" first, then "Parkland"
+        elif not (qual or local or hints.dateline or hints.unit_word or hints.contains):
+            bare.append(i)
         if (fallback == "focus" and place.kind == "city" and place.population < STRAY_POPULATION
                 and total >= STRAY_EVIDENCE and not doc_votes.get(place.country or "", 0.0)
                 and place.country not in local and not qual):
@@ -251,6 +261,13 @@ def resolve_mentions(
                                     f"only namesake is {place.name}, {place.country}, a country the text never names"))
             continue
         mentions.append(Mention(sp.text, sp.start, sp.end, place, sp.label, ""))
+    if ONE_SENSE:
+        # one place per name in a text: a bare "Parkland" is the Parkland its first mention was
+        # qualified as ("Parkland, Florida"), not a namesake its own surroundings happen to favour
+        for i in bare:
+            m, q = mentions[i], qualified.get(keys[i])
+            if q is not None and m.place is not None and m.place.id != q.id and m.place.kind == q.kind:
+                mentions[i] = replace(m, place=replace(q, reason=f"{q.reason}; as the text qualified it elsewhere"))
     if fallback != "none" and any(m.place is None for m in mentions):
         mentions = _fall_back(gaz, text, mentions, votes, admin1s, admin2s, anchors, demonyms,
                               focus=fallback == "focus")

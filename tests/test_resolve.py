@@ -406,3 +406,14 @@ def test_a_postal_code_after_the_town_names_its_state(gp: Geoparser) -> None:
     assert got["Memphis"] is not None and got["Memphis"].admin1 == "Tennessee"
     # "NV" is also the Dutch company form: not taken for Nevada
     assert not gp.geoparse("Shares of Cimpress NV fell on Monday.").toponyms
+
+
+def test_a_bare_name_is_the_place_the_text_first_qualified(gaz: Gazetteer) -> None:
+    # news style: "Parkland, Florida" at first mention, then "Parkland"; the later mention sits
+    # among Washington State names, where another Parkland is, but means the same town
+    text = ("A gunman opened fire at a school in Parkland, Florida, on Wednesday. Vigils were held in "
+            "Seattle and Tacoma, where students said Parkland was on everyone's mind.")
+    ms = resolve_mentions(gaz, text, spans_of(text, "Parkland", "Florida", "Seattle", "Tacoma", "Parkland"))
+    first, later = ms[0].place, ms[4].place
+    assert first is not None and first.admin1 == "Florida"
+    assert later is not None and later.id == first.id and "elsewhere" in later.reason
