@@ -11,6 +11,7 @@ import math
 
 #: How a key matched a place, best first.
 MATCH_NAME, MATCH_ALIAS, MATCH_ALTERNATE = 0, 1, 2
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 MATCH_WEIGHT = {MATCH_NAME: 1.0, MATCH_ALIAS: 0.85, MATCH_ALTERNATE: 0.6}
 MATCH_WORDS = {MATCH_NAME: "name", MATCH_ALIAS: "alias", MATCH_ALTERNATE: "alternate name"}
 
@@ -80,4 +81,4 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))

@@ -33,9 +33,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from gazetteer import Context, Gazetteer, GazetteerError, Place
 from gazetteer.normalize import name_key
-from gazetteer.rank import haversine_km
+from gazetteer.rank import EARTH_RADIUS_KM, haversine_km
 
 from .model import Mention
 from .recognize import Span
@@ -128,8 +131,8 @@ def resolve_mentions(
     ``"focus"`` (for spans a caller asserts are places, as gold-span evaluations give) also
     places what is left at a town named next to it, else at the country, state or region the
     name names or whose adjective it holds ("Arizona State University", "European Commission";
-    not for embassies, rivers, streets), else at the place the document is mostly about. Both are marked approximate in
-    the place's reason, with a lower score.
+    not for embassies, rivers, streets), else at the place the document is mostly about. Both
+    are marked approximate in the place's reason, with a lower score.
     """
     if fallback not in FALLBACKS:
         raise ValueError(f"fallback must be one of {', '.join(FALLBACKS)}, got {fallback!r}")
@@ -204,7 +207,7 @@ def resolve_mentions(
     anchors = list(dict.fromkeys(anchors))
     points = _AnchorPoints(anchors)
     pair_points = _pair_points(keys, fixed, cands) if W_PAIR else {}
-    pairs_of: dict[str, Any] = {}
+    pairs_of: dict[str, NDArray[np.float64] | None] = {}
     evidence: dict[str, _Evidence] = {}  # the rest of the document, once per distinct name
     chosen: dict[tuple[object, ...], Place] = {}
     qualified: dict[str, Place] = {}  # name key → the place a qualifier gave it ("Parkland, Florida")
@@ -243,7 +246,7 @@ def resolve_mentions(
         if place is None:
             if key not in pairs_of:
                 others = [pts for k, pts in pair_points.items() if k != key]
-                pairs_of[key] = _np().concatenate(others) if others else None
+                pairs_of[key] = np.concatenate(others) if others else None
             place = chosen[ck] = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual,
                                          doc_admin2, hints, doc_named1, pairs_of[key])
         first = key not in seen
@@ -418,7 +421,7 @@ def _fall_back(gaz: Gazetteer, text: str, mentions: list[Mention],
             # Manassas, not "Bank of England" → a village called Bank
             if p.id not in resolved and not (here and _nearest_km(p.lat, p.lon, here) <= EMBEDDED_KM):
                 continue
-            place = _approximate(m, sub, p)
+            place = _approximate(m, p, f"it names {sub!r}, resolved as {p.name} ({p.reason})")
             break
         nearby = _next_to(m, mentions) if focus else None
         if place is None and nearby is not None:
@@ -453,10 +456,10 @@ _ALLCAPS_ALIAS = re.compile(r"\b[A-Z]{2,3}\b")
 _SEAT = re.compile(r"(?i)\b(?:ministry|parliament|government|cabinet|foreign office|supreme court)\b")
 
 
-def _approximate(m: Mention, sub: str, p: Place) -> Place:
+def _approximate(m: Mention, p: Place, why: str) -> Place:
+    """``p`` standing in for the unknown name of ``m``, with a lower score and why."""
     return replace(p, score=round(p.score * 0.6, 4),
-                   reason=f"approximate: {m.text!r} is not in the gazetteer; it names {sub!r}, "
-                          f"resolved as {p.name} ({p.reason})")
+                   reason=f"approximate: {m.text!r} is not in the gazetteer; {why}")
 
 
 def _embedded_unit(gaz: Gazetteer, m: Mention, sp: Span, doc_votes: Mapping[str, float],
@@ -481,11 +484,9 @@ def _embedded_unit(gaz: Gazetteer, m: Mention, sp: Span, doc_votes: Mapping[str,
         if p.kind == "country" and _SEAT.search(name):
             cap = capital_of(gaz, p.country or "")
             if cap is not None:
-                return replace(cap, score=round(cap.score * 0.6, 4),
-                               reason=f"approximate: {m.text!r} is not in the gazetteer; a national "
-                                      f"institution of {p.name}, at its capital")
+                return _approximate(m, cap, f"a national institution of {p.name}, at its capital")
         if p.kind in _UNIT_KINDS and (p.kind != "region" or p.country):  # not a sea: "Pacific coast"
-            return _approximate(m, sub, p)
+            return _approximate(m, p, f"it names {sub!r}, resolved as {p.name} ({p.reason})")
     for word in re.findall(r"[A-Z][\w\-]+", name):
         if name_key(word) == name_key(name):
             continue
@@ -493,12 +494,9 @@ def _embedded_unit(gaz: Gazetteer, m: Mention, sp: Span, doc_votes: Mapping[str,
         if adj is not None and adj.kind == "country" and (re.search(r"(?i)\bcapital\b", name) or _SEAT.search(name)):
             cap = capital_of(gaz, adj.country or "")  # "the Yemeni capital"
             if cap is not None:
-                return replace(cap, score=round(cap.score * 0.6, 4),
-                               reason=f"approximate: {m.text!r} is not in the gazetteer; the capital of {adj.name}")
+                return _approximate(m, cap, f"the capital of {adj.name}")
         if adj is not None:
-            return replace(adj, score=round(adj.score * 0.6, 4),
-                           reason=f"approximate: {m.text!r} is not in the gazetteer; its adjective "
-                                  f"{word!r} names {adj.name}")
+            return _approximate(m, adj, f"its adjective {word!r} names {adj.name}")
     return None
 
 
@@ -549,17 +547,10 @@ PAIR_TOP = 4
 _PAIR_KINDS = ("city", "admin2", "airport")
 
 
-@lru_cache(maxsize=1)
-def _np() -> Any:
-    import numpy
-
-    return numpy
-
-
-def _pair_points(keys: Sequence[str], fixed: Sequence[Place | None], cands: Sequence[list[_Cand]]) -> dict[str, Any]:
+def _pair_points(keys: Sequence[str], fixed: Sequence[Place | None],
+                 cands: Sequence[list[_Cand]]) -> dict[str, NDArray[np.float64]]:
     """(lat, lon) radians arrays of each ambiguous name's likely towns."""
-    np = _np()
-    out: dict[str, Any] = {}
+    out: dict[str, NDArray[np.float64]] = {}
     for key, adj, cs in zip(keys, fixed, cands, strict=True):
         if adj is not None or len(cs) < 2 or key in out:
             continue
@@ -569,15 +560,14 @@ def _pair_points(keys: Sequence[str], fixed: Sequence[Place | None], cands: Sequ
     return out
 
 
-def _min_km_each(cands: Sequence[_Cand], pts: Any) -> list[float]:
+def _min_km_each(cands: Sequence[_Cand], pts: NDArray[np.float64]) -> list[float]:
     """Great-circle distance from each candidate to the nearest of ``pts`` (radians, M x 2), in
     one array operation (K x M)."""
-    np = _np()
     here = np.radians(np.array([(c.place.lat, c.place.lon) for c in cands], dtype=float))
     p1, l1 = here[:, :1], here[:, 1:]
     a = (np.sin((pts[None, :, 0] - p1) / 2) ** 2
          + np.cos(p1) * np.cos(pts[None, :, 0]) * np.sin((pts[None, :, 1] - l1) / 2) ** 2)
-    return [float(x) for x in 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a.min(axis=1), 0.0, 1.0)))]
+    return [float(x) for x in 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a.min(axis=1), 0.0, 1.0)))]
 
 
 def _spread(pid: str, first: Mapping[str, Place], count: Mapping[str, int]) -> float:
@@ -644,7 +634,8 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             admin1s: set[tuple[str, str]], near: list[tuple[float, float]],
             local: tuple[str, ...], qual: list[Place],
             admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS,
-            named1: AbstractSet[tuple[str, str]] | None = None, pairs: Any = None) -> Place:
+            named1: AbstractSet[tuple[str, str]] | None = None,
+            pairs: NDArray[np.float64] | None = None) -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
     pair_km = _min_km_each(cands, pairs) if pairs is not None and len(cands) > 1 else None
