@@ -220,7 +220,7 @@ class Recogniser:
         # the words of multi-word PERSON entities: "Campbell Paterson" makes a later "Paterson" a
         # person, "Li Keqiang" a later "Li", "Yulia Skripal" a later "Yulia"
         surnames = frozenset(
-            w.lower() for s, e, label in ents if label == "PERSON" and len(text[s:e].split()) > 1
+            w.lower() for s, e, label in ents if label == "PERSON" and _names_a_person(text[s:e])
             for w in (text[s:e].split() if PERSON_ALL_WORDS else text[s:e].split()[-1:]))
 
         def personal(s: int, e: int) -> bool:
@@ -491,6 +491,13 @@ class _Taken:
 
     def overlaps(self, s: int, e: int) -> bool:
         return 1 in self._mask[s:e]
+
+
+def _names_a_person(entity: str) -> bool:
+    """A multi-word PERSON entity that reads like a person's name: two to four capitalised words,
+    not a body the model mislabelled ("Abuja Chamber of Commerce and Industry")."""
+    words = entity.split()
+    return 1 < len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

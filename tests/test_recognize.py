@@ -78,6 +78,14 @@ def test_surname_of_a_person_is_not_a_place(with_spacy: Recogniser) -> None:
     assert "Paterson" not in names(with_spacy, text)
 
 
+def test_an_organisation_the_model_calls_a_person_does_not_hide_its_town(with_spacy: Recogniser) -> None:
+    # the model tags "Abuja Chamber of Commerce and Industry" PERSON; its words are not surnames
+    text = ("Talks on trade between Ukraine and Nigeria ended on Friday. A memorandum would be signed "
+            "between Abuja Chamber of Commerce and Industry and its Ukrainian partner. During its stay "
+            "in Abuja, the mission met officials.")
+    assert "Abuja" in names(with_spacy, text)
+
+
 def test_title_makes_a_person(with_spacy: Recogniser) -> None:
     assert "Burton" not in names(with_spacy, "Mr Burton told reporters the plan would go ahead.")
 
