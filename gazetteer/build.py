@@ -50,7 +50,7 @@ from .rank import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -734,7 +734,7 @@ def build_index(
                                p.lat, p.lon, p.population, p.source, p.code))
             for key, match in p.names.items():
                 score = static_score(match, p.kind, p.population, p.served) + (
-                    CURATED_BONUS if p.source == "cur" else 0.0)
+                    CURATED_BONUS if p.source == "cur" and not p.population else 0.0)
                 name_rows.append((key, -round(score, 6), pid, match))
             form_rows.extend((f, pid) for f in p.forms)
             if p.geometry is not None and p.geometry.geom_type != "Point":

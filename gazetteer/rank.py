@@ -43,7 +43,7 @@ SERVED_SHARE = {"airport": 0.1}
 
 POP_WEIGHT = 0.15
 USER_BONUS = 3.0  # user places take precedence
-CURATED_BONUS = 0.8  # hand-curated places (gazetteer/data/curated.yaml) carry no population
+CURATED_BONUS = 0.8  # hand-curated places (gazetteer/data/curated.yaml) without population (a unit made of parts carries theirs)
 FEATURE_MATCH = 0.8  # "Syunik province" and the candidate is an admin1
 FEATURE_MISMATCH = -0.4
 WHOLE_NAME = 0.3  # the name with its feature word is a name of the place ("Bedford County")

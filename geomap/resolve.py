@@ -64,6 +64,7 @@ CONTEXT_CAP = 1.2  # the document's evidence (countries, units, nearby places) a
 TEXT_CONTEXT = 1.0  # use the names outside given spans as context
 TEXT_VOTE = 0.5  # weight of a country vote from a name outside the given spans
 TEXT_CITIES = 0.0  # whether big cities outside the given spans count as context
+W_FOREIGN_UNIT = 2.0  # a region or state abroad, when a namesake is in the text's own country
 ONE_SENSE = 1.0  # a bare name is the place its first mention was qualified as ("Parkland, Florida")
 CANDIDATES = 40
 FUZZY_MIN = 0.88  # least similarity for a fuzzy match to be used
@@ -639,6 +640,11 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
     total = sum(votes.values())
     capitals = _capital_ids(cands)
     pair_km = _min_km_each(cands, pairs) if pairs is not None and len(cands) > 1 else None
+    # the country the text is about, when a candidate lies in it
+    home = max(votes, key=lambda cc: votes[cc]) if total else None
+    if home is not None and (votes[home] / total < 0.5
+                             or not any(c.place.country == home for c in cands)):
+        home = None
     biggest = max((c.place.population for c in cands if c.place.kind == "city"), default=0)
     giant_cc = {c.place.country for c in cands if c.place.kind == "city" and c.place.population == biggest}
     best: tuple[float, int, Place, list[str]] | None = None
@@ -690,6 +696,12 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
                             terms.append(f"in {p.country}, named in the text")
                 elif total >= 2:
                     context += W_COUNTRY_NONE
+                if (W_FOREIGN_UNIT and p.kind in ("region", "admin1") and home is not None
+                        and home != p.country and share < 0.25):
+                    # a region or state of a country the text hardly names, when a namesake lies
+                    # in the country it is about ("West Coast" in a New Zealand story)
+                    raw -= W_FOREIGN_UNIT
+                    terms.append(f"in {p.country}, not the country the text is about")
         if total and p.kind in ("continent", "region") and not p.country:
             # a sea or a world region is neither in nor out of the document's countries
             context += W_COUNTRY * max(votes.values()) / total

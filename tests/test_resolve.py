@@ -417,3 +417,13 @@ def test_a_bare_name_is_the_place_the_text_first_qualified(gaz: Gazetteer) -> No
     first, later = ms[0].place, ms[4].place
     assert first is not None and first.admin1 == "Florida"
     assert later is not None and later.id == first.id and "elsewhere" in later.reason
+
+
+def test_a_region_abroad_gives_way_to_its_namesake_in_the_country_the_text_is_about(gaz: Gazetteer) -> None:
+    # alone, "West Coast" is the American one; in a New Zealand story, New Zealand's region
+    nz = "Heavy rain closed roads on the West Coast on Tuesday, New Zealand officials said."
+    p = resolve(gaz, nz, "West Coast", "New Zealand")["West Coast"]
+    assert p is not None and p.country == "NZ" and "not the country the text is about" not in p.reason, p
+    us = "Wildfires spread along the West Coast, the governor of California said."
+    q = resolve(gaz, us, "West Coast", "California")["West Coast"]
+    assert q is not None and q.country == "US"
