@@ -65,6 +65,7 @@ TEXT_CONTEXT = 1.0  # use the names outside given spans as context
 TEXT_VOTE = 0.5  # weight of a country vote from a name outside the given spans
 TEXT_CITIES = 0.0  # whether big cities outside the given spans count as context
 W_FOREIGN_UNIT = 2.0  # a region or state abroad, when a namesake is in the text's own country
+LIST_OF_UNITS = 1.0  # the last of a list of states is a state ("California, Oregon and Washington")
 ONE_SENSE = 1.0  # a bare name is the place its first mention was qualified as ("Parkland, Florida")
 CANDIDATES = 40
 FUZZY_MIN = 0.88  # least similarity for a fuzzy match to be used
@@ -619,7 +620,7 @@ _CITY_WORD = re.compile(r"\b(?:City|Town)\b")
 def _hints(text: str, sp: Span, before: Sequence[Mention]) -> _Hints:
     dateline = (sp.start < 40 and _DATELINE.match(text[:sp.start]) is not None
                 and sp.text.isupper() and len(sp.text) >= 3)
-    unit_word = _UNIT_WORDS.match(text, sp.end) is not None
+    unit_word = _UNIT_WORDS.match(text, sp.end) is not None or (LIST_OF_UNITS and _in_list_of_units(text, sp, before))
     contains = None
     if before:
         prev = before[-1]
@@ -629,6 +630,23 @@ def _hints(text: str, sp: Span, before: Sequence[Mention]) -> _Hints:
     if not (dateline or unit_word or contains):
         return _NO_HINTS
     return _Hints(dateline, unit_word, contains)
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|to|and to|through))\s+|\s*,\s*")
+
+
+def _in_list_of_units(text: str, sp: Span, before: Sequence[Mention]) -> bool:
+    """The last of a list of states or provinces ("from California to Oregon and Washington",
+    "Ohio, Indiana and Michigan"): the two names before it are first-level units of one country,
+    each joined to the next by a comma, "and", "or" or "to"."""
+    if len(before) < 2:
+        return False
+    a, b = before[-2], before[-1]
+    if a.place is None or b.place is None or a.place.kind != "admin1" or b.place.kind != "admin1" \
+            or a.place.country != b.place.country:
+        return False
+    return (_LIST_GAP.fullmatch(text[a.char_end:b.char_start]) is not None
+            and _LIST_GAP.fullmatch(text[b.char_end:sp.start]) is not None)
 
 
 def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, float],
@@ -1044,5 +1062,16 @@ def _qualifier(gaz: Gazetteer, text: str, sp: Span) -> list[Place]:
             continue
         found = [p for p in _safe_lookup(gaz, name) if p.kind in ("country", "admin1")]
         if found:
+            if _LIST_AFTER.match(text, m.start(1) + len(name)) and _names_a_unit(gaz, sp.text):
+                return []  # "Ohio, Indiana and Georgia": a list of states, not Ohio County, Indiana
             return found
     return []
+
+
+_LIST_AFTER = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s+[A-Z]")
+
+
+def _names_a_unit(gaz: Gazetteer, name: str) -> bool:
+    """Is ``name`` the name of a country or first-level unit ("Ohio", "Texas")?"""
+    found = _safe_lookup(gaz, _clean(name))
+    return bool(found) and found[0].kind in ("country", "admin1") and found[0].reason.startswith("name")

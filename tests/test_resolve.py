@@ -427,3 +427,28 @@ def test_a_region_abroad_gives_way_to_its_namesake_in_the_country_the_text_is_ab
     us = "Wildfires spread along the West Coast, the governor of California said."
     q = resolve(gaz, us, "West Coast", "California")["West Coast"]
     assert q is not None and q.country == "US"
+
+
+@pytest.mark.parametrize("text", [
+    "Storms hit Ohio, Indiana and Georgia on Sunday.",
+    "Officials from Texas, Oklahoma and Kansas met in Wichita.",
+])
+def test_a_list_of_states_is_states_not_a_county_qualified_by_the_next(gp: Geoparser, text: str) -> None:
+    # "Ohio, Indiana" reads like "Paris, Texas" (Ohio County is in Indiana), but it opens a list
+    got = [m.place for m in gp.geoparse(text).toponyms]
+    assert got and all(p is not None and p.kind == "admin1" for p in got[:3]), got
+
+
+def test_the_last_of_a_list_of_states_is_a_state(gp: Geoparser) -> None:
+    places = {m.text: m.place for m in gp.geoparse(
+        "Wildfires spread from California to Oregon and Washington.").toponyms}
+    assert places["Washington"] is not None and places["Washington"].kind == "admin1"
+    alone = {m.text: m.place for m in gp.geoparse("Lawmakers in Washington disagreed.").toponyms}
+    assert alone["Washington"] is not None and alone["Washington"].kind == "city"  # the capital
+
+
+def test_a_town_qualified_by_its_state_still_is(gp: Geoparser) -> None:
+    places = {m.text: m.place for m in gp.geoparse(
+        "The plant in Washington, Pennsylvania, closed. He grew up in Paris, Texas, and Dallas.").toponyms}
+    assert places["Washington"] is not None and places["Washington"].admin1 == "Pennsylvania"
+    assert places["Paris"] is not None and places["Paris"].admin1 == "Texas"
