@@ -620,7 +620,7 @@ _CITY_WORD = re.compile(r"\b(?:City|Town)\b")
 def _hints(text: str, sp: Span, before: Sequence[Mention]) -> _Hints:
     dateline = (sp.start < 40 and _DATELINE.match(text[:sp.start]) is not None
                 and sp.text.isupper() and len(sp.text) >= 3)
-    unit_word = _UNIT_WORDS.match(text, sp.end) is not None or (LIST_OF_UNITS and _in_list_of_units(text, sp, before))
+    unit_word = _UNIT_WORDS.match(text, sp.end) is not None or (bool(LIST_OF_UNITS) and _in_list_of_units(text, sp, before))
     contains = None
     if before:
         prev = before[-1]
