@@ -657,7 +657,6 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             pairs: NDArray[np.float64] | None = None) -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
-    pair_km = _min_km_each(cands, pairs) if pairs is not None and len(cands) > 1 else None
     # the country the text is about, when a candidate lies in it
     home = max(votes, key=lambda cc: votes[cc]) if total else None
     if home is not None and (votes[home] / total < 0.5
@@ -665,8 +664,8 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
         home = None
     biggest = max((c.place.population for c in cands if c.place.kind == "city"), default=0)
     giant_cc = {c.place.country for c in cands if c.place.kind == "city" and c.place.population == biggest}
-    best: tuple[float, int, Place, list[str]] | None = None
-    for rank_, c in enumerate(cands):
+    scored: list[tuple[float, float, Place, list[str]]] = []  # (raw without context, context, place, why)
+    for c in cands:
         p = c.place
         raw = c.raw
         terms: list[str] = []
@@ -729,22 +728,31 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             context += bonus
             if bonus > 0.1:
                 terms.append(f"{d:.0f} km from other places in the text")
-        if pair_km is not None and p.kind in _PAIR_KINDS:
-            d = pair_km[rank_]
-            bonus = W_PAIR * math.exp(-d / PAIR_KM)
-            context += bonus
-            if bonus > 0.1:
-                terms.append(f"{d:.0f} km from a place another name in the text may mean")
-        raw += min(context, CONTEXT_CAP)
         if p.id in capitals:
             raw += W_CAPITAL
             terms.append("national capital")
-        if best is None or raw > best[0] + 1e-9:
-            best = (raw, rank_, p, terms)
-    assert best is not None
-    raw, _, p, terms = best
+        scored.append((raw, context, p, terms))
+    # the pair term last, and only for the candidates it could lift to the top (one array
+    # operation over those, none when the best leads by more than the term can give)
+    total_of = [raw + min(ctx, CONTEXT_CAP) for raw, ctx, _, _ in scored]
+    top = max(total_of)
+    if pairs is not None and W_PAIR:
+        close = [i for i, (t, (_, _, p, _)) in enumerate(zip(total_of, scored, strict=True))
+                 if p.kind in _PAIR_KINDS and t + W_PAIR > top - 1e-9]
+        if len(close) > 1 or (close and total_of.index(top) not in close):
+            for i, d in zip(close, _min_km_each([cands[i] for i in close], pairs), strict=True):
+                raw, ctx, p, terms = scored[i]
+                bonus = W_PAIR * math.exp(-d / PAIR_KM)
+                total_of[i] = raw + min(ctx + bonus, CONTEXT_CAP)
+                if bonus > 0.1:
+                    terms.append(f"{d:.0f} km from a place another name in the text may mean")
+    best = 0
+    for i in range(1, len(scored)):  # the first on a tie
+        if total_of[i] > total_of[best] + 1e-9:
+            best = i
+    _, _, p, terms = scored[best]
     reason = p.reason if not terms else f"{p.reason}; " + "; ".join(terms)
-    return replace(p, score=_to_unit(raw), reason=reason)
+    return replace(p, score=_to_unit(total_of[best]), reason=reason)
 
 
 def _capital_ids(cands: Sequence[_Cand]) -> set[str]:
