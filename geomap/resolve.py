@@ -208,8 +208,7 @@ def resolve_mentions(
 
     anchors = list(dict.fromkeys(anchors))
     points = _AnchorPoints(anchors)
-    pair_points = _pair_points(keys, fixed, cands) if W_PAIR else {}
-    pairs_of: dict[str, NDArray[np.float64] | None] = {}
+    pair_points = _PairPoints(keys, fixed, cands) if W_PAIR else None
     evidence: dict[str, _Evidence] = {}  # the rest of the document, once per distinct name
     chosen: dict[tuple[object, ...], Place] = {}
     qualified: dict[str, Place] = {}  # name key → the place a qualifier gave it ("Parkland, Florida")
@@ -246,11 +245,8 @@ def resolve_mentions(
               hints.contains.id if hints.contains is not None else None, len(options))
         place = chosen.get(ck)  # the same name in the same surroundings: the same choice
         if place is None:
-            if key not in pairs_of:
-                others = [pts for k, pts in pair_points.items() if k != key]
-                pairs_of[key] = np.concatenate(others) if others else None
             place = chosen[ck] = _choose(gaz, sp, options, doc_votes, doc_admin1, near, local, qual,
-                                         doc_admin2, hints, doc_named1, pairs_of[key])
+                                         doc_admin2, hints, doc_named1, pair_points, key)
         first = key not in seen
         seen.add(key)
         if qual and "; followed by " in place.reason and first:
@@ -549,17 +545,29 @@ PAIR_TOP = 4
 _PAIR_KINDS = ("city", "admin2", "airport")
 
 
-def _pair_points(keys: Sequence[str], fixed: Sequence[Place | None],
-                 cands: Sequence[list[_Cand]]) -> dict[str, NDArray[np.float64]]:
-    """(lat, lon) radians arrays of each ambiguous name's likely towns."""
-    out: dict[str, NDArray[np.float64]] = {}
-    for key, adj, cs in zip(keys, fixed, cands, strict=True):
-        if adj is not None or len(cs) < 2 or key in out:
-            continue
-        pts = [(c.place.lat, c.place.lon) for c in cs[:PAIR_TOP] if c.place.kind in _PAIR_KINDS]
-        if pts:
-            out[key] = np.radians(np.array(pts, dtype=float))
-    return out
+class _PairPoints:
+    """The likely towns of a document's ambiguous names (their PAIR_TOP best), in one array of
+    (lat, lon) radians, and the points seen from one name (all but its own), made on demand."""
+
+    def __init__(self, keys: Sequence[str], fixed: Sequence[Place | None],
+                 cands: Sequence[list[_Cand]]) -> None:
+        pts: list[tuple[float, float]] = []
+        owners: list[str] = []
+        done: set[str] = set()
+        for key, adj, cs in zip(keys, fixed, cands, strict=True):
+            if adj is not None or len(cs) < 2 or key in done:
+                continue
+            done.add(key)
+            for c in cs[:PAIR_TOP]:
+                if c.place.kind in _PAIR_KINDS:
+                    pts.append((c.place.lat, c.place.lon))
+                    owners.append(key)
+        self._pts = np.radians(np.array(pts, dtype=float).reshape(-1, 2))
+        self._owners = np.array(owners, dtype=object)
+
+    def without(self, key: str) -> NDArray[np.float64] | None:
+        others = self._pts[self._owners != key]
+        return others if len(others) else None
 
 
 def _min_km_each(cands: Sequence[_Cand], pts: NDArray[np.float64]) -> list[float]:
@@ -654,7 +662,7 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
             local: tuple[str, ...], qual: list[Place],
             admin2s: AbstractSet[tuple[str, str]] = frozenset(), hints: _Hints = _NO_HINTS,
             named1: AbstractSet[tuple[str, str]] | None = None,
-            pairs: NDArray[np.float64] | None = None) -> Place:
+            pair_points: _PairPoints | None = None, key: str = "") -> Place:
     total = sum(votes.values())
     capitals = _capital_ids(cands)
     # the country the text is about, when a candidate lies in it
@@ -736,10 +744,12 @@ def _choose(gaz: Gazetteer, sp: Span, cands: list[_Cand], votes: Mapping[str, fl
     # operation over those, none when the best leads by more than the term can give)
     total_of = [raw + min(ctx, CONTEXT_CAP) for raw, ctx, _, _ in scored]
     top = max(total_of)
-    if pairs is not None and W_PAIR:
+    if pair_points is not None and W_PAIR:
         close = [i for i, (t, (_, _, p, _)) in enumerate(zip(total_of, scored, strict=True))
                  if p.kind in _PAIR_KINDS and t + W_PAIR > top - 1e-9]
-        if len(close) > 1 or (close and total_of.index(top) not in close):
+        pairs = (pair_points.without(key)
+                 if len(close) > 1 or (close and total_of.index(top) not in close) else None)
+        if pairs is not None:
             for i, d in zip(close, _min_km_each([cands[i] for i in close], pairs), strict=True):
                 raw, ctx, p, terms = scored[i]
                 bonus = W_PAIR * math.exp(-d / PAIR_KM)
