@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gazetteer.rank import EARTH_RADIUS_KM  # mean Earth radius (IUGG), as geopy's great circle uses
+
 __all__ = [
     "ACC_KM",
     "EARTH_RADIUS_KM",
@@ -42,8 +44,6 @@ __all__ = [
     "timex_scores",
 ]
 
-#: Mean Earth radius (IUGG), as used by geopy's great-circle distance.
-EARTH_RADIUS_KM = 6371.0088
 #: Error charged for an unresolved toponym, and the cap on any error (Gritta et al.).
 MAX_ERROR_KM = 20039.0
 #: The k of accuracy@k: 161 km = 100 miles.
